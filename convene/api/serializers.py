@@ -1,0 +1,206 @@
+"""Input serializers check shape (types, choices, lengths); output serializers shape replies.
+Writes go through ``convene.services``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from convene.audit import timestamp
+from convene.api.fields import StrictBooleanField, StrictCharField, StrictEmailField
+from convene.models import (
+    AuditEvent,
+    Convening,
+    Invitation,
+    Membership,
+    Organization,
+    Role,
+    StakeholderGroup,
+    User,
+)
+from convene.text import render_markdown
+
+
+# --- output -------------------------------------------------------------------------------
+class UserBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    display_name = serializers.CharField()
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "kind", "country"]
+
+
+class ConveningSerializer(serializers.ModelSerializer):
+    description_html = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Convening
+        fields = ["slug", "title", "description", "description_html", "visibility", "created_at"]
+
+    def get_description_html(self, obj: Convening) -> str:
+        return render_markdown(obj.description)
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    user = UserBriefSerializer()
+    organization = serializers.PrimaryKeyRelatedField(read_only=True)
+    organization_detail = OrganizationSerializer(source="organization", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = [
+            "id",
+            "user",
+            "role",
+            "stakeholder_group",
+            "organization",
+            "organization_detail",
+            "head_of_delegation",
+        ]
+
+
+class MyMembershipSerializer(serializers.ModelSerializer):
+    convening = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organization = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "convening", "role", "stakeholder_group", "organization", "head_of_delegation"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    memberships = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "display_name", "memberships"]
+
+    @extend_schema_field(MyMembershipSerializer(many=True))
+    def get_memberships(self, obj: User) -> list[dict[str, Any]]:
+        return MyMembershipSerializer(self.context["memberships"], many=True).data  # type: ignore[return-value]
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    organization = serializers.PrimaryKeyRelatedField(read_only=True)
+    status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "email",
+            "role",
+            "stakeholder_group",
+            "organization",
+            "created_at",
+            "expires_at",
+            "status",
+        ]
+
+    def get_status(self, obj: Invitation) -> str:
+        return obj.status
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    chain = serializers.CharField(source="chain.key")
+    actor = UserBriefSerializer(allow_null=True)
+    target = serializers.SerializerMethodField()
+    created_at = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "chain",
+            "seq",
+            "verb",
+            "actor",
+            "target",
+            "target_type",
+            "target_id",
+            "payload",
+            "created_at",
+            "prev_hash",
+            "hash",
+        ]
+
+    def get_target(self, obj: AuditEvent) -> str:
+        return f"{obj.target_type}:{obj.target_id}"
+
+    def get_created_at(self, obj: AuditEvent) -> str:
+        return timestamp(obj.created_at)
+
+
+# --- input --------------------------------------------------------------------------------
+class TokenRequestSerializer(serializers.Serializer):
+    email = StrictCharField(max_length=254)
+    password = StrictCharField(max_length=128, trim_whitespace=False)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class OrganizationInputSerializer(serializers.Serializer):
+    name = StrictCharField(max_length=200)
+    kind = serializers.ChoiceField(choices=Organization.Kind.choices)
+    country = StrictCharField(min_length=2, max_length=2)
+
+
+class ConveningInputSerializer(serializers.Serializer):
+    title = StrictCharField(max_length=200)
+    description = StrictCharField(max_length=20_000, required=False, allow_blank=True, default="")
+    visibility = serializers.ChoiceField(
+        choices=Convening.Visibility.choices, default=Convening.Visibility.PUBLIC
+    )
+    slug = StrictCharField(max_length=80, required=False)
+
+
+class ConveningUpdateSerializer(serializers.Serializer):
+    title = StrictCharField(max_length=200, required=False)
+    description = StrictCharField(max_length=20_000, required=False, allow_blank=True)
+    visibility = serializers.ChoiceField(choices=Convening.Visibility.choices, required=False)
+
+
+class _MemberFieldsSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+    stakeholder_group = serializers.ChoiceField(
+        choices=StakeholderGroup.choices, required=False, allow_blank=True, default=""
+    )
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(), required=False, allow_null=True, default=None
+    )
+
+
+class MemberAddSerializer(_MemberFieldsSerializer):
+    email = StrictEmailField(max_length=254)
+    head_of_delegation = StrictBooleanField(required=False, default=False)
+
+
+class MemberUpdateSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices, required=False)
+    stakeholder_group = serializers.ChoiceField(
+        choices=StakeholderGroup.choices, required=False, allow_blank=True
+    )
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(), required=False, allow_null=True
+    )
+    head_of_delegation = StrictBooleanField(required=False)
+
+
+class InvitationInputSerializer(_MemberFieldsSerializer):
+    email = StrictEmailField(max_length=254)
+
+
+class InvitationAcceptSerializer(serializers.Serializer):
+    password = StrictCharField(max_length=128, required=False, trim_whitespace=False)
+    display_name = StrictCharField(max_length=120, required=False)
+
+
+class HealthSerializer(serializers.Serializer):
+    database = serializers.CharField()
+    broker = serializers.CharField()

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from convene.api import views
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path("me/", views.MeView.as_view(), name="api-me"),
+    path("organizations/", views.OrganizationListView.as_view(), name="api-organizations"),
+    path(
+        "organizations/<int:pk>/",
+        views.OrganizationDetailView.as_view(),
+        name="api-organization",
+    ),
+    path("convenings/", views.ConveningListView.as_view(), name="api-convenings"),
+    path("convenings/<slug:slug>/", views.ConveningDetailView.as_view(), name="api-convening"),
+    path("convenings/<slug:slug>/members/", views.MemberListView.as_view(), name="api-members"),
+    path(
+        "convenings/<slug:slug>/members/<int:pk>/",
+        views.MemberDetailView.as_view(),
+        name="api-member",
+    ),
+    path(
+        "convenings/<slug:slug>/invitations/",
+        views.InvitationListView.as_view(),
+        name="api-invitations",
+    ),
+    path(
+        "convenings/<slug:slug>/invitations/<int:pk>/revoke/",
+        views.InvitationRevokeView.as_view(),
+        name="api-invitation-revoke",
+    ),
+    path(
+        "invitations/<str:token>/accept/",
+        views.InvitationAcceptView.as_view(),
+        name="api-invitation-accept",
+    ),
+    path("convenings/<slug:slug>/audit/", views.AuditListView.as_view(), name="api-audit"),
+    path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]

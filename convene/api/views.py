@@ -1,0 +1,211 @@
+"""API v1 views of the people side: parse, check access, call one service or selector."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from convene import selectors, services
+from convene.api import serializers as s
+from convene.api.throttling import SignInRateThrottle
+from convene.errors import DomainError
+from convene.models import AuditEvent, Convening, Invitation, Membership, Organization, User
+from convene.permissions import (
+    access_convening,
+    access_invitation,
+    access_members,
+    access_membership,
+)
+
+
+def _valid(serializer_class: type[Any], data: Any, **kwargs: Any) -> dict[str, Any]:
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+class TokenView(APIView):
+    throttle_classes = [SignInRateThrottle]
+
+    @extend_schema(request=s.TokenRequestSerializer, responses=s.TokenSerializer)
+    def post(self, request: Request) -> Response:
+        data = _valid(s.TokenRequestSerializer, request.data)
+        user = authenticate(request, email=data["email"].strip().lower(), password=data["password"])
+        if user is None or not user.is_active:
+            raise DomainError("Unable to sign in with this email and password.")
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class MeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=s.MeSerializer)
+    def get(self, request: Request) -> Response:
+        memberships = selectors.user_memberships(user=request.user)
+        return Response(s.MeSerializer(request.user, context={"memberships": memberships}).data)
+
+
+class OrganizationListView(generics.ListAPIView):
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    serializer_class = s.OrganizationSerializer
+    filterset_fields = ["kind", "country"]
+
+    def get_queryset(self) -> QuerySet[Organization]:
+        return selectors.organization_list()
+
+    @extend_schema(request=s.OrganizationInputSerializer, responses={201: s.OrganizationSerializer})
+    def post(self, request: Request) -> Response:
+        data = _valid(s.OrganizationInputSerializer, request.data)
+        org = services.organization_create(actor=request.user, **data)
+        return Response(s.OrganizationSerializer(org).data, status=status.HTTP_201_CREATED)
+
+
+class OrganizationDetailView(generics.RetrieveAPIView):
+    serializer_class = s.OrganizationSerializer
+    queryset = Organization.objects.all()
+
+
+class ConveningListView(generics.ListAPIView):
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    serializer_class = s.ConveningSerializer
+
+    def get_queryset(self) -> QuerySet[Convening]:
+        return selectors.convening_list(user=self.request.user)
+
+    @extend_schema(request=s.ConveningInputSerializer, responses={201: s.ConveningSerializer})
+    def post(self, request: Request) -> Response:
+        data = _valid(s.ConveningInputSerializer, request.data)
+        convening = services.convening_create(actor=request.user, **data)
+        return Response(s.ConveningSerializer(convening).data, status=status.HTTP_201_CREATED)
+
+
+class ConveningDetailView(APIView):
+    permission_classes = [IsAuthenticatedOrReadOnly]
+
+    @extend_schema(responses=s.ConveningSerializer)
+    def get(self, request: Request, slug: str) -> Response:
+        return Response(s.ConveningSerializer(access_convening(request.user, slug)).data)
+
+    @extend_schema(request=s.ConveningUpdateSerializer, responses=s.ConveningSerializer)
+    def patch(self, request: Request, slug: str) -> Response:
+        convening = access_convening(request.user, slug, manage=True)
+        data = _valid(s.ConveningUpdateSerializer, request.data)
+        convening = services.convening_update(actor=request.user, convening=convening, **data)
+        return Response(s.ConveningSerializer(convening).data)
+
+
+class MemberListView(generics.ListAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = s.MembershipSerializer
+
+    def get_queryset(self) -> QuerySet[Membership]:
+        if getattr(self, "swagger_fake_view", False):
+            return Membership.objects.none()
+        convening = access_members(self.request.user, self.kwargs["slug"])
+        return selectors.member_list(convening=convening)
+
+    @extend_schema(request=s.MemberAddSerializer, responses={201: s.MembershipSerializer})
+    def post(self, request: Request, slug: str) -> Response:
+        convening = access_members(request.user, slug, manage=True)
+        data = _valid(s.MemberAddSerializer, request.data)
+        user = User.objects.filter(email=data.pop("email")).first()
+        if user is None:
+            raise DomainError(
+                "No account has this address; send an invitation instead.", field="email"
+            )
+        membership = services.member_add(actor=request.user, convening=convening, user=user, **data)
+        return Response(s.MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+
+class MemberDetailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=s.MembershipSerializer)
+    def get(self, request: Request, slug: str, pk: int) -> Response:
+        convening = access_members(request.user, slug)
+        membership = generics.get_object_or_404(selectors.member_list(convening=convening), pk=pk)
+        return Response(s.MembershipSerializer(membership).data)
+
+    @extend_schema(request=s.MemberUpdateSerializer, responses=s.MembershipSerializer)
+    def patch(self, request: Request, slug: str, pk: int) -> Response:
+        membership = access_membership(request.user, slug, pk)
+        data = _valid(s.MemberUpdateSerializer, request.data)
+        membership = services.member_update(actor=request.user, membership=membership, **data)
+        return Response(s.MembershipSerializer(membership).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, slug: str, pk: int) -> Response:
+        membership = access_membership(request.user, slug, pk)
+        services.member_remove(actor=request.user, membership=membership)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InvitationListView(generics.ListAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = s.InvitationSerializer
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):
+            return Invitation.objects.none()
+        convening = access_members(self.request.user, self.kwargs["slug"], manage=True)
+        return selectors.invitation_list(convening=convening)
+
+    @extend_schema(request=s.InvitationInputSerializer, responses={201: s.InvitationSerializer})
+    def post(self, request: Request, slug: str) -> Response:
+        convening = access_members(request.user, slug, manage=True)
+        data = _valid(s.InvitationInputSerializer, request.data)
+        invitation, _token = services.invitation_create(
+            actor=request.user, convening=convening, **data
+        )
+        return Response(s.InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+
+class InvitationRevokeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses=s.InvitationSerializer)
+    def post(self, request: Request, slug: str, pk: int) -> Response:
+        invitation = access_invitation(request.user, slug, pk)
+        invitation = services.invitation_revoke(actor=request.user, invitation=invitation)
+        return Response(s.InvitationSerializer(invitation).data)
+
+
+class InvitationAcceptView(APIView):
+    @extend_schema(
+        request=s.InvitationAcceptSerializer,
+        responses={
+            200: s.MembershipSerializer,
+            403: OpenApiResponse(description="signed in as another account, or not signed in"),
+            410: OpenApiResponse(description="expired, revoked or already used"),
+        },
+    )
+    def post(self, request: Request, token: str) -> Response:
+        data = _valid(s.InvitationAcceptSerializer, request.data)
+        membership = services.invitation_accept(
+            token=token,
+            user=request.user if request.user.is_authenticated else None,
+            password=data.get("password"),
+            display_name=data.get("display_name"),
+        )
+        return Response(s.MembershipSerializer(membership).data)
+
+
+class AuditListView(generics.ListAPIView):
+    serializer_class = s.AuditEventSerializer
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):
+            return AuditEvent.objects.none()
+        # Same audience as the convening itself: public, or members of a private one.
+        convening = access_convening(self.request.user, self.kwargs["slug"])
+        return selectors.audit_event_list(convening=convening).select_related("chain")

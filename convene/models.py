@@ -1,0 +1,286 @@
+"""The people side: accounts, organizations, convenings, memberships, invitations, audit."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    # Stored lower-cased by the manager and the services, so the unique index is case-blind.
+    email = models.EmailField(unique=True, max_length=254)
+    display_name = models.CharField(max_length=120)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["display_name"]
+
+    def __str__(self) -> str:
+        return self.display_name or self.email
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", "Government"
+        REGULATOR = "regulator", "Regulator"
+        COMPANY = "company", "Company"
+        CIVIL_SOCIETY = "civil_society", "Civil society"
+        ACADEMIA = "academia", "Academia"
+        INTERNATIONAL = "international", "International organization"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # ISO 3166-1 alpha-2, upper case; validated by the service against the official list.
+    country = models.CharField(max_length=2)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "country"], name="convene_organization_unique_name_country"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country})"
+
+
+class Convening(models.Model):
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Public"
+        PRIVATE = "private", "Private"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, max_length=20_000)
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == self.Visibility.PUBLIC
+
+
+class Role(models.TextChoices):
+    ORGANIZER = "organizer", "Organizer"
+    PARTICIPANT = "participant", "Participant"
+    OBSERVER = "observer", "Observer"
+
+
+class StakeholderGroup(models.TextChoices):
+    POLICYMAKER = "policymaker", "Policymaker"
+    INDUSTRY = "industry", "Industry"
+    CIVIL_SOCIETY = "civil_society", "Civil society"
+
+
+class Membership(models.Model):
+    convening = models.ForeignKey(Convening, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=12, choices=Role.choices)
+    stakeholder_group = models.CharField(
+        max_length=16, choices=StakeholderGroup.choices, blank=True, default=""
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+    )
+    # Casts the organization's single vote in rounds counted per organization.
+    head_of_delegation = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["convening_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["convening", "user"], name="convene_membership_one_per_user"
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="participant") | ~Q(stakeholder_group=""),
+                name="convene_membership_participant_has_group",
+            ),
+            models.CheckConstraint(
+                condition=Q(head_of_delegation=False) | Q(organization__isnull=False),
+                name="convene_membership_head_needs_organization",
+            ),
+            # One head of delegation per organization in a convening: that member casts the
+            # organization's single vote when a round counts by organization.
+            models.UniqueConstraint(
+                fields=["convening", "organization"],
+                condition=Q(head_of_delegation=True),
+                name="convene_membership_one_head_per_organization",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.convening} as {self.role}"
+
+
+class Invitation(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        REVOKED = "revoked", "Revoked"
+        EXPIRED = "expired", "Expired"
+
+    convening = models.ForeignKey(Convening, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(max_length=254)
+    role = models.CharField(max_length=12, choices=Role.choices)
+    stakeholder_group = models.CharField(
+        max_length=16, choices=StakeholderGroup.choices, blank=True, default=""
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # SHA-256 of the emailed token; the token itself is never stored.
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
+                name="convene_invitation_not_both_accepted_and_revoked",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} to {self.convening_id}"
+
+    def status_at(self, when: Any) -> str:
+        if self.accepted_at:
+            return self.Status.ACCEPTED
+        if self.revoked_at:
+            return self.Status.REVOKED
+        if self.expires_at <= when:
+            return self.Status.EXPIRED
+        return self.Status.PENDING
+
+    @property
+    def status(self) -> str:
+        return self.status_at(timezone.now())
+
+
+class EmailOutbox(models.Model):
+    """Mail written in the same transaction as the change that causes it.
+
+    A task sends it after commit; the periodic ``outbox_flush`` re-queues anything a broker
+    outage left behind, so nothing is lost.
+    """
+
+    to = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=250)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            # Used by outbox_flush to find what is still unsent.
+            models.Index(
+                fields=["created_at"],
+                name="convene_outbox_unsent_idx",
+                condition=Q(sent_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Mail to {self.to}: {self.subject}"
+
+
+class AuditChain(models.Model):
+    """The head of one hash chain: one per convening, plus the global chain (key "global").
+
+    Appends lock this row, so events of one chain get consecutive ``seq`` values and each one
+    links to the true previous hash.
+    """
+
+    key = models.CharField(max_length=40, unique=True)
+    convening = models.OneToOneField(
+        Convening, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_chain"
+    )
+    last_seq = models.PositiveBigIntegerField(default=0)
+    head_hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"Audit chain {self.key} at {self.last_seq}"
+
+
+class AuditEvent(models.Model):
+    chain = models.ForeignKey(AuditChain, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveBigIntegerField()
+    convening = models.ForeignKey(
+        Convening, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    verb = models.CharField(max_length=60)
+    target_type = models.CharField(max_length=60)
+    target_id = models.CharField(max_length=64)
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["chain_id", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="convene_auditevent_chain_seq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.verb} {self.target_type}:{self.target_id}"

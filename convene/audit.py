@@ -88,6 +88,7 @@ def audit_verify(chain: AuditChain) -> hashchain.Break | None:
     A chain whose stored head disagrees with its last event (events deleted at the end) is
     reported as broken too.
     """
+    chain = AuditChain.objects.get(pk=chain.pk)  # the caller's copy may predate later appends
     links = list(_links(chain))
     broken = hashchain.verify(links)
     if broken:

@@ -1,0 +1,148 @@
+"""Load the demo: the public convening "Global AI Safety Brake" with its delegations.
+
+Idempotent: running it again creates nothing new and prints the same sign-ins. Every write
+goes through the services, so the demo's audit chain is as real as any other.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from convene import services
+from convene.models import Convening, Invitation, Membership, Organization, Role, User
+
+DEMO_PASSWORD = "brake-demo-2026"
+SLUG = "global-ai-safety-brake"
+DESCRIPTION = """\
+Delegations of governments, frontier AI developers and civil society negotiate one text: a
+framework for a **coordinated pause** of frontier AI development if self-improving systems
+outpace human oversight.
+
+The framework must fix exact risk thresholds that trigger a pause, how compliance is verified,
+who adjudicates, and the conditions for lifting it. Every clause is decided in recorded votes.
+"""
+
+ORGANIZATIONS = [
+    # name, kind, country, stakeholder group
+    ("Federal Ministry for Digital Affairs", "government", "DE", "policymaker"),
+    ("AI Security Institute", "regulator", "GB", "policymaker"),
+    ("Ministry of Science and ICT", "government", "KR", "policymaker"),
+    ("Meridian Frontier Labs", "company", "US", "industry"),
+    ("Aleph Compute", "company", "FR", "industry"),
+    ("Kestrel Systems", "company", "CA", "industry"),
+    ("Center for AI Accountability", "civil_society", "US", "civil_society"),
+    ("Open Oversight Network", "civil_society", "KE", "civil_society"),
+    ("Institute for Technology and Society", "academia", "IN", "civil_society"),
+]
+
+DELEGATES = [
+    # email local part, display name, organization index
+    ("lena.hartmann", "Lena Hartmann", 0),
+    ("jonas.weber", "Jonas Weber", 0),
+    ("priya.natarajan", "Priya Natarajan", 1),
+    ("oliver.grant", "Oliver Grant", 1),
+    ("min-jun.park", "Min-jun Park", 2),
+    ("seo-yeon.kim", "Seo-yeon Kim", 2),
+    ("dana.brooks", "Dana Brooks", 3),
+    ("marcus.lee", "Marcus Lee", 3),
+    ("camille.durand", "Camille Durand", 4),
+    ("hugo.martin", "Hugo Martin", 4),
+    ("aisha.rahman", "Aisha Rahman", 5),
+    ("ethan.tremblay", "Ethan Tremblay", 5),
+    ("maya.goldberg", "Maya Goldberg", 6),
+    ("samuel.ortiz", "Samuel Ortiz", 6),
+    ("wanjiru.kamau", "Wanjiru Kamau", 7),
+    ("otieno.odhiambo", "Otieno Odhiambo", 7),
+    ("ananya.iyer", "Ananya Iyer", 8),
+    ("rahul.mehta", "Rahul Mehta", 8),
+]
+
+OBSERVERS = [("ines.carvalho", "Inês Carvalho"), ("tomas.novak", "Tomáš Novák")]
+
+INVITATIONS = [
+    ("fatima.diallo@example.org", "participant", "policymaker", 1),
+    ("kenji.watanabe@example.org", "participant", "industry", 5),
+    ("press.office@example.org", "observer", "", None),
+]
+
+ORGANIZER = ("amara.okafor", "Amara Okafor")
+
+
+def _email(local: str) -> str:
+    return f"{local}@example.org"
+
+
+def _user(local: str, name: str) -> User:
+    user = User.objects.filter(email=_email(local)).first()
+    if user is None:
+        user = services.user_create(email=_email(local), password=DEMO_PASSWORD, display_name=name)
+    return user
+
+
+class Command(BaseCommand):
+    help = "Create (or keep) the demo convening and print the demo sign-ins."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with transaction.atomic():
+            self._seed()
+        self._print_sign_ins()
+
+    def _seed(self) -> None:
+        organizer = _user(*ORGANIZER)
+        convening = Convening.objects.filter(slug=SLUG).first()
+        if convening is None:
+            convening = services.convening_create(
+                actor=organizer,
+                title="Global AI Safety Brake",
+                description=DESCRIPTION,
+                slug=SLUG,
+            )
+        orgs = []
+        for name, kind, country, _group in ORGANIZATIONS:
+            org = Organization.objects.filter(name=name, country=country).first()
+            orgs.append(
+                org or services.organization_create(actor=organizer, name=name, kind=kind, country=country)
+            )
+        for index, (local, name, org_index) in enumerate(DELEGATES):
+            user = _user(local, name)
+            if not Membership.objects.filter(convening=convening, user=user).exists():
+                services.member_add(
+                    actor=organizer,
+                    convening=convening,
+                    user=user,
+                    role=Role.PARTICIPANT,
+                    stakeholder_group=ORGANIZATIONS[org_index][3],
+                    organization=orgs[org_index],
+                    # The first delegate listed for each organization leads its delegation.
+                    head_of_delegation=index % 2 == 0,
+                )
+        for local, name in OBSERVERS:
+            user = _user(local, name)
+            if not Membership.objects.filter(convening=convening, user=user).exists():
+                services.member_add(actor=organizer, convening=convening, user=user, role=Role.OBSERVER)
+        for email, role, group, org_index in INVITATIONS:
+            if not Invitation.objects.filter(convening=convening, email=email).exists():
+                services.invitation_create(
+                    actor=organizer,
+                    convening=convening,
+                    email=email,
+                    role=role,
+                    stakeholder_group=group,
+                    organization=orgs[org_index] if org_index is not None else None,
+                )
+
+    def _print_sign_ins(self) -> None:
+        self.stdout.write(self.style.SUCCESS("Demo ready: Global AI Safety Brake"))
+        self.stdout.write(f"Sign in at http://127.0.0.1:8000/accounts/login/ with password {DEMO_PASSWORD!r}:")
+        rows = [
+            ("organizer", _email(ORGANIZER[0])),
+            ("policymaker", _email(DELEGATES[0][0])),
+            ("industry", _email(DELEGATES[6][0])),
+            ("civil society", _email(DELEGATES[12][0])),
+            ("observer", _email(OBSERVERS[0][0])),
+        ]
+        for role, email in rows:
+            self.stdout.write(f"  {role:<14} {email}")

@@ -8,12 +8,21 @@ class DomainError(Exception):
 
     status = 400
 
-    def __init__(self, message: str, *, field: str | None = None, status: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        status: int | None = None,
+        errors: dict[str, list[str]] | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.field = field
         if status is not None:
             self.status = status
+        # Field path → messages; defaults to the one message under ``field``.
+        self.errors = errors if errors is not None else ({field: [message]} if field else {})
 
 
 class Conflict(DomainError):

@@ -198,6 +198,17 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "OrganizationKindEnum": "convene.models.Organization.Kind",
+        "ClauseKindEnum": "deliberation.models.ClauseKind",
+        "FrameworkStatusEnum": "deliberation.models.Framework.Status",
+        "ClauseStatusEnum": "deliberation.models.Clause.Status",
+        "AmendmentStatusEnum": "deliberation.models.Amendment.Status",
+        "AlternativeStatusEnum": "deliberation.models.Alternative.Status",
+        "RoleEnum": "convene.models.Role",
+        "StakeholderGroupEnum": "convene.models.StakeholderGroup",
+        "VisibilityEnum": "convene.models.Convening.Visibility",
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------

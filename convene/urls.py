@@ -8,6 +8,7 @@ from convene.health import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("convene.api.urls")),
+    path("api/v1/", include("deliberation.api.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("frontend.urls")),

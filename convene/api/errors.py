@@ -34,10 +34,7 @@ def _flatten(errors: Any, prefix: str = "") -> dict[str, list[str]]:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
-        body: dict[str, Any] = {"detail": exc.message, "errors": {}}
-        if exc.field:
-            body["errors"] = {exc.field: [exc.message]}
-        return Response(body, status=exc.status)
+        return Response({"detail": exc.message, "errors": exc.errors}, status=exc.status)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(str(exc) or "Not found.")
     elif isinstance(exc, PermissionDenied):

@@ -48,8 +48,9 @@ class SpecError(DomainError):
 
     def __init__(self, errors: dict[str, list[str]]):
         first_path, first_messages = next(iter(errors.items()))
-        super().__init__(f"Invalid spec: {first_path}: {first_messages[0]}", field=first_path)
-        self.errors = errors
+        super().__init__(
+            f"Invalid spec: {first_path}: {first_messages[0]}", field=first_path, errors=errors
+        )
 
 
 def clean_spec(kind: str, spec: Any) -> Any:

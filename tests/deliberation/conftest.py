@@ -1,0 +1,79 @@
+"""Drafting fixtures: a framework in the world's convening with a clause of each kind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from deliberation import services
+from deliberation.models import Clause, Framework
+from tests.conftest import World, make_world
+
+TRIGGER_SPEC = {
+    "metric": "autonomous task horizon doubling time",
+    "comparator": "<=",
+    "threshold": 4,
+    "unit": "months",
+    "window": "P180D",
+    "evidence_source": "independent evaluation lab report",
+}
+LIFT_SPEC = {**TRIGGER_SPEC, "comparator": ">", "threshold": 12, "min_duration": "P90D"}
+VERIFICATION_SPEC = {"mechanism": "compute audit", "verifier": "accredited auditor", "frequency": "quarterly"}
+ADJUDICATION_SPEC = {
+    "body": "Independent Adjudication Panel",
+    "composition": "three seats per stakeholder group",
+    "decision_rule": "two-thirds of seated members",
+}
+SPECS: dict[str, Any] = {
+    "trigger": TRIGGER_SPEC,
+    "lift_condition": LIFT_SPEC,
+    "verification": VERIFICATION_SPEC,
+    "adjudication": ADJUDICATION_SPEC,
+}
+
+
+@dataclass
+class Drafting:
+    world: World
+    framework: Framework
+    scope: Clause
+    trigger: Clause
+
+
+def make_drafting(world: World, *, status: str = "consultation") -> Drafting:
+    framework = services.framework_create(
+        actor=world.organizer, convening=world.convening, title="Framework for a Coordinated Pause"
+    )
+    scope = services.clause_create(
+        actor=world.organizer,
+        framework=framework,
+        kind="scope",
+        title="Scope",
+        text="This framework applies to frontier AI developers.",
+    )
+    trigger = services.clause_create(
+        actor=world.organizer,
+        framework=framework,
+        kind="trigger",
+        title="Capability trigger",
+        text="A pause is triggered when the task horizon doubles too fast.",
+        spec=TRIGGER_SPEC,
+    )
+    path = {"draft": [], "consultation": ["consultation"], "voting": ["consultation", "voting"],
+            "adopted": ["consultation", "voting", "adopted"],
+            "published": ["consultation", "voting", "adopted", "published"], "withdrawn": ["withdrawn"]}
+    for to in path[status]:
+        framework = services.framework_transition(actor=world.organizer, framework=framework, to=to)
+    return Drafting(world, framework, scope, trigger)
+
+
+@pytest.fixture
+def drafting(world: World) -> Drafting:
+    return make_drafting(world)
+
+
+@pytest.fixture
+def private_drafting(db: Any) -> Drafting:
+    return make_drafting(make_world(visibility="private"))

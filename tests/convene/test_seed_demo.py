@@ -28,3 +28,20 @@ def test_seed_demo_builds_the_demo_and_is_idempotent(capsys) -> None:  # type: i
     assert audit_verify(convening.audit_chain) is None
     out = capsys.readouterr().out
     assert "amara.okafor@example.org" in out and "brake-demo-2026" in out
+
+
+@pytest.mark.django_db
+def test_seed_demo_adds_the_framework_in_consultation() -> None:
+    from deliberation.models import Alternative, Amendment, Clause, ClauseKind, Framework
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    framework = Framework.objects.get(slug="coordinated-pause-framework")
+    assert framework.status == "consultation"
+    clauses = Clause.objects.filter(framework=framework)
+    assert clauses.count() >= 12
+    assert set(clauses.values_list("kind", flat=True)) == set(ClauseKind.values)
+    assert sum(1 for c in clauses if c.current_version.number > 1) >= 3
+    assert Amendment.objects.filter(clause__framework=framework, status="open").count() >= 2
+    bracketed = clauses.get(status="bracketed")
+    assert Alternative.objects.filter(clause=bracketed, status="open").count() == 2

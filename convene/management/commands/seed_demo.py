@@ -133,6 +133,9 @@ class Command(BaseCommand):
                     stakeholder_group=group,
                     organization=orgs[org_index] if org_index is not None else None,
                 )
+        from deliberation import demo
+
+        demo.seed(convening=convening, organizer=organizer)
 
     def _print_sign_ins(self) -> None:
         self.stdout.write(self.style.SUCCESS("Demo ready: Global AI Safety Brake"))

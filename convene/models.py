@@ -10,6 +10,14 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
+
+
+def unidecode_ascii(text: str) -> str:
+    """Drop accents so handles stay ASCII (Tomáš → Tomas)."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
 class UserManager(BaseUserManager["User"]):
@@ -19,9 +27,20 @@ class UserManager(BaseUserManager["User"]):
         if not email:
             raise ValueError("An email address is required.")
         user = self.model(email=self.normalize_email(email).lower(), **extra)
+        if not user.handle:
+            user.handle = self.free_handle(user.display_name or user.email.split("@")[0])
         user.set_password(password)
         user.save(using=self._db)
         return user
+
+    def free_handle(self, name: str) -> str:
+        """A handle for @mentions derived from a name: ``Lena Hartmann`` → ``lena-hartmann``,
+        with a number appended when taken."""
+        base = slugify(unidecode_ascii(name))[:32].strip("-") or "member"
+        handle, n = base, 2
+        while self.model.objects.filter(handle=handle).exists():
+            handle, n = f"{base}-{n}", n + 1
+        return handle
 
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
         extra.setdefault("is_staff", True)
@@ -33,6 +52,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Stored lower-cased by the manager and the services, so the unique index is case-blind.
     email = models.EmailField(unique=True, max_length=254)
     display_name = models.CharField(max_length=120)
+    # For @mentions in comments; derived from the display name at sign-up.
+    handle = models.SlugField(max_length=40, unique=True, null=True, blank=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -89,6 +110,16 @@ class Convening(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    class Attribution(models.TextChoices):
+        NAMED = "named", "Named"
+        GROUP = "group", "By stakeholder group (Chatham House)"
+
+    # In group attribution only organizers see who wrote a comment; others see the group.
+    attribution = models.CharField(
+        max_length=8, choices=Attribution.choices, default=Attribution.NAMED
+    )
+    attribution_shows_country = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

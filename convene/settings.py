@@ -185,6 +185,7 @@ REST_FRAMEWORK = {
         "write": env.str("THROTTLE_WRITE", default="120/min"),
         "anon_write": env.str("THROTTLE_ANON_WRITE", default="30/min"),
         "sign_in": env.str("THROTTLE_SIGN_IN", default="10/min"),
+        "comment": env.str("THROTTLE_COMMENT", default="10/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

@@ -14,7 +14,7 @@ from django.http import Http404
 
 from convene.models import Role
 from convene.permissions import can_view_convening, is_organizer, membership_of
-from deliberation.models import Alternative, Amendment, Clause, Framework
+from deliberation.models import Alternative, Amendment, Clause, Comment, Framework
 
 
 @rules.predicate
@@ -92,3 +92,16 @@ def check_amendment_author(user: Any, amendment: Amendment) -> None:
 def check_alternative_proposer(user: Any, alternative: Alternative) -> None:
     if alternative.proposer_id != getattr(user, "pk", None):
         raise PermissionDenied("Only the proposer may withdraw an alternative.")
+
+
+def access_comment(user: Any, comment_id: int, *, manage: bool = False) -> Comment:
+    """Fetch a comment the user may read (else 404); with ``manage``, one they moderate (else 403)."""
+    comment = (
+        Comment.objects.select_related("clause__framework__convening", "clause__current_version")
+        .filter(pk=comment_id)
+        .first()
+    )
+    if comment is None:
+        raise Http404("No such comment.")
+    _check(user, comment.clause.framework, manage, False)
+    return comment

@@ -20,6 +20,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     display_name = factory.Sequence(lambda n: f"Person {n}")
+    handle = factory.Sequence(lambda n: f"person-{n}")
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @classmethod

@@ -34,3 +34,9 @@ class SignInRateThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request: Any, view: Any) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class CommentPostThrottle(UserRateThrottle):
+    """Posting comments, per user (THROTTLE_COMMENT): keeps a thread readable under a flood."""
+
+    scope = "comment"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from deliberation.api import views
+from deliberation.api import comments, views
 
 urlpatterns = [
     path("convenings/<slug:slug>/frameworks/", views.FrameworkListView.as_view(), name="api-frameworks"),
@@ -29,6 +29,17 @@ urlpatterns = [
         "alternatives/<int:pk>/withdraw/",
         views.AlternativeWithdrawView.as_view(),
         name="api-alternative-withdraw",
+    ),
+    path("clauses/<int:pk>/comments/", comments.CommentListView.as_view(), name="api-comments"),
+    path("comments/<int:pk>/", comments.CommentDetailView.as_view(), name="api-comment"),
+    path("comments/<int:pk>/reaction/", comments.ReactionView.as_view(), name="api-comment-reaction"),
+    path("comments/<int:pk>/flag/", comments.FlagView.as_view(), name="api-comment-flag"),
+    path("comments/<int:pk>/moderate/", comments.ModerateView.as_view(), name="api-comment-moderate"),
+    path("comments/<int:pk>/disposition/", comments.DispositionView.as_view(), name="api-comment-disposition"),
+    path(
+        "frameworks/<slug:slug>/dispositions/",
+        comments.DispositionTableView.as_view(),
+        name="api-dispositions",
     ),
     path("clause-kinds/", views.ClauseKindsView.as_view(), name="api-clause-kinds"),
 ]

@@ -1,6 +1,15 @@
 """Every write on frameworks, clauses and proposals. See the modules for the contracts."""
 
 from deliberation.services.clauses import clause_create, clause_reorder, clause_update
+from deliberation.services.comments import (
+    comment_delete,
+    comment_edit,
+    comment_flag,
+    comment_moderate,
+    comment_post,
+    disposition_set,
+    reaction_set,
+)
 from deliberation.services.frameworks import framework_create, framework_transition, framework_update
 from deliberation.services.proposals import (
     alternative_propose,
@@ -23,6 +32,13 @@ __all__ = [
     "amendment_reject",
     "amendment_withdraw",
     "clause_create",
+    "comment_delete",
+    "comment_edit",
+    "comment_flag",
+    "comment_moderate",
+    "comment_post",
+    "disposition_set",
+    "reaction_set",
     "clause_reorder",
     "clause_update",
     "framework_create",

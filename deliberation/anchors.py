@@ -1,0 +1,33 @@
+"""Paragraphs, anchors and mentions in plain text. Pure: no Django."""
+
+from __future__ import annotations
+
+import re
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+MENTION = re.compile(r"(?<![\w@/.])@([a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?)", re.IGNORECASE)
+
+
+def paragraphs(text: str) -> list[str]:
+    """Paragraphs are separated by blank lines; blank paragraphs are dropped."""
+    return [p.strip() for p in _BLANK_LINE.split(text or "") if p.strip()]
+
+
+def anchor_error(text: str, paragraph: object, quote: object) -> tuple[str, str] | None:
+    """Why an anchor does not fit ``text`` as (field, message), or None when it fits."""
+    parts = paragraphs(text)
+    if not isinstance(paragraph, int) or isinstance(paragraph, bool) or paragraph < 0:
+        return "anchor.paragraph", "Must be a paragraph index: 0, 1, 2 …"
+    if paragraph >= len(parts):
+        return "anchor.paragraph", f"This version has {len(parts)} paragraph(s); the first is 0."
+    if not isinstance(quote, str) or not quote.strip():
+        return "anchor.quote", "Quote the words you comment on."
+    if len(quote) > 1000:
+        return "anchor.quote", "Quote at most 1,000 characters."
+    if quote not in parts[paragraph]:
+        return "anchor.quote", f"The quote does not occur in paragraph {paragraph}."
+    return None
+
+
+def mentioned_handles(body: str) -> set[str]:
+    return {m.lower() for m in MENTION.findall(body or "")}

@@ -209,10 +209,17 @@ BRACKETED = (
 
 
 def seed(*, convening: Convening, organizer: User) -> Framework:
-    """Create the demo framework if it is missing; leave it alone if it exists."""
+    """Create the demo framework and its discussion if missing; leave what exists alone."""
+    from deliberation import demo_comments
+
     framework = Framework.objects.filter(slug=SLUG).first()
-    if framework is not None:
-        return framework
+    if framework is None:
+        framework = _framework(convening=convening, organizer=organizer)
+    demo_comments.seed(framework=framework, organizer=organizer)
+    return framework
+
+
+def _framework(*, convening: Convening, organizer: User) -> Framework:
     framework = services.framework_create(
         actor=organizer, convening=convening, title=TITLE, preamble=PREAMBLE, slug=SLUG
     )

@@ -45,3 +45,20 @@ def test_seed_demo_adds_the_framework_in_consultation() -> None:
     assert Amendment.objects.filter(clause__framework=framework, status="open").count() >= 2
     bracketed = clauses.get(status="bracketed")
     assert Alternative.objects.filter(clause=bracketed, status="open").count() == 2
+
+
+@pytest.mark.django_db
+def test_seed_demo_adds_the_discussion() -> None:
+    from deliberation.models import Comment, Disposition, Flag, Reaction
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    comments = Comment.objects.filter(clause__framework__slug="coordinated-pause-framework")
+    assert comments.count() == 150
+    top = comments.filter(parent=None)
+    assert set(comments.values_list("author_group", flat=True)) >= {"policymaker", "industry", "civil_society"}
+    assert comments.exclude(parent=None).exists() and comments.exclude(anchor_paragraph=None).exists()
+    assert Reaction.objects.filter(comment__in=comments).exists()
+    assert Flag.objects.filter(comment__in=comments).count() == 2
+    dispositions = Disposition.objects.filter(comment__in=comments).count()
+    assert top.count() // 4 <= dispositions <= top.count() // 2

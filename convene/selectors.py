@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from convene.models import AuditEvent, Convening, Invitation, Membership, Organization, User
 
@@ -59,3 +59,28 @@ def audit_event_list(*, convening: Convening) -> QuerySet[AuditEvent]:
         .select_related("actor")
         .order_by("seq")
     )
+
+
+def convening_cards(*, user: Any = None) -> QuerySet[Convening]:
+    """Convenings with ``member_count`` annotated: the public ones, or with ``user``, the ones
+    they belong to (private included). The membership filter is a subquery so that it does not
+    share the join the count runs over."""
+    if user is None:
+        chosen = Convening.objects.filter(visibility=Convening.Visibility.PUBLIC)
+    else:
+        chosen = Convening.objects.filter(
+            pk__in=Membership.objects.filter(user=user).values("convening_id")
+        )
+    return chosen.annotate(member_count=Count("memberships")).order_by("-created_at", "-id")
+
+
+def delegation_summary(*, convening: Convening) -> list[dict[str, Any]]:
+    """Per role and stakeholder group, each organization with its member count; members with
+    no organization are counted under ``organization__name`` None. No names of people."""
+    rows: Any = (
+        Membership.objects.filter(convening=convening)
+        .values("role", "stakeholder_group", "organization__name", "organization__country")
+        .annotate(count=Count("id"))
+        .order_by("role", "stakeholder_group", "organization__name")
+    )
+    return list(rows)

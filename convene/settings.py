@@ -45,11 +45,12 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
-    "allauth",
-    "allauth.account",
     "convene",
     "deliberation",
+    # Before allauth, so our templates (allauth/layouts/base.html) override its own.
     "frontend",
+    "allauth",
+    "allauth.account",
 ]
 
 MIDDLEWARE = [

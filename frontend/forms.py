@@ -1,8 +1,16 @@
+"""Page forms. They parse and validate input shape only; the services decide the rest and
+their ``DomainError`` is put back on the form by ``add_domain_error``."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+
+from convene.errors import DomainError
+from convene.models import Convening, Organization, Role, StakeholderGroup
+
+GROUP_CHOICES = [("", "— none —"), *StakeholderGroup.choices]
 
 
 class SignupForm(forms.Form):
@@ -13,3 +21,76 @@ class SignupForm(forms.Form):
     def signup(self, request: Any, user: Any) -> None:
         user.display_name = self.cleaned_data["display_name"].strip()
         user.save(update_fields=["display_name"])
+
+
+def add_domain_error(form: forms.Form, error: DomainError) -> None:
+    """Show a service's refusal next to its field, or above the form."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def organization_choices(organizations: Any) -> list[tuple[str, str]]:
+    """Choices built once per request, so a form per table row costs no queries."""
+    return [("", "— none —")] + [(str(o.pk), f"{o.name} ({o.country})") for o in organizations]
+
+
+class OrganizationChoiceMixin:
+    """Turns the ``organization`` choice (a pk string) back into an Organization."""
+
+    def __init__(self, *args: Any, organizations: list[Organization], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        self._organizations = {str(o.pk): o for o in organizations}
+        self.fields["organization"].choices = organization_choices(organizations)  # type: ignore[attr-defined]
+
+    def clean_organization(self) -> Organization | None:
+        value = self.cleaned_data["organization"]  # type: ignore[attr-defined]
+        return self._organizations.get(value) if value else None
+
+
+class ConveningForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Markdown: *emphasis*, **strong**, lists, links. No images or HTML.",
+    )
+    visibility = forms.ChoiceField(
+        choices=Convening.Visibility.choices,
+        initial=Convening.Visibility.PUBLIC,
+        widget=forms.RadioSelect,
+        help_text="Anyone can read a public convening; a private one is visible to members only.",
+    )
+
+
+class InvitationForm(OrganizationChoiceMixin, forms.Form):
+    email = forms.EmailField(max_length=254)
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.PARTICIPANT)
+    stakeholder_group = forms.ChoiceField(
+        choices=GROUP_CHOICES, required=False, help_text="Required for participants."
+    )
+    organization = forms.ChoiceField(required=False)
+
+
+class MemberForm(OrganizationChoiceMixin, forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+    stakeholder_group = forms.ChoiceField(choices=GROUP_CHOICES, required=False)
+    organization = forms.ChoiceField(required=False)
+    head_of_delegation = forms.BooleanField(required=False)
+
+
+class AcceptWithNewAccountForm(forms.Form):
+    display_name = forms.CharField(max_length=120, label="Display name")
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), strip=False
+    )
+    password_confirmation = forms.CharField(
+        label="Password (again)",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password") != data.get("password_confirmation"):
+            self.add_error("password_confirmation", "The two passwords differ.")
+        return data

@@ -1,0 +1,72 @@
+"""Real headless Chromium (Debian's build) driven by Playwright's sync API against
+pytest-django's live server."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import IN_CI
+
+# Playwright's sync API runs an event loop in this thread; Django would otherwise refuse ORM
+# calls made from the test body (and the live server's fixtures) as "async unsafe".
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        if IN_CI:
+            pytest.fail(f"{CHROMIUM} is missing; CI must run the browser tests.")
+        pytest.skip(f"{CHROMIUM} is missing (install Debian's chromium to run browser tests)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Problems(list[str]):
+    """Console errors, uncaught exceptions, CSP violations and failed requests of one page."""
+
+
+@pytest.fixture
+def browser_page(chromium: Any, live_server: Any) -> Iterator[tuple[Any, Problems]]:
+    context = chromium.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    problems = Problems()
+    page.on(
+        "console",
+        lambda msg: (
+            problems.append(f"console {msg.type}: {msg.text}")
+            if msg.type in {"error", "warning"}
+            else None
+        ),
+    )
+    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    page.on(
+        "response",
+        lambda r: problems.append(f"HTTP {r.status} {r.url}") if r.status >= 400 else None,
+    )
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+    yield page, problems
+    context.close()

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.templatetags.static import static
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from frontend.views import convenings, invitations, members
@@ -30,4 +30,6 @@ urlpatterns = [
         name="invitation_revoke",
     ),
     path("invitations/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
+    # Comment threads, moderation and dispositions (frontend/urls_comments.py).
+    path("", include("frontend.urls_comments")),
 ]

@@ -9,9 +9,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import redis
 from celery.exceptions import TimeoutError as CeleryTimeout
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from kombu.utils.url import maybe_sanitize_url
 
 
 class Command(BaseCommand):
@@ -35,6 +37,15 @@ class Command(BaseCommand):
                 "Celery runs tasks inline here (REDIS_URL is not set), so there is no broker "
                 "or worker to check. Set REDIS_URL to the broker the workers use."
             )
+        # Fail fast and plainly: Celery itself would retry a dead broker for many seconds.
+        try:
+            client = redis.Redis.from_url(
+                settings.REDIS_URL, socket_connect_timeout=3, socket_timeout=3
+            )
+            client.ping()
+        except redis.RedisError as exc:
+            where = maybe_sanitize_url(settings.REDIS_URL)
+            raise CommandError(f"The broker at {where} is not answering: {exc}") from exc
         timeout: float = options["timeout"]
         started = time.monotonic()
         try:

@@ -1,0 +1,50 @@
+# Convene developer commands. `make run` starts the demo, `make test` runs the suite.
+# Everything runs from the project venv (.venv), which `make venv` creates and keeps current.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Touched after a successful install; pyproject.toml being newer means "install again".
+STAMP := $(VENV)/.installed
+MANAGE := $(BIN)/python manage.py
+
+# Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k worker -x"`.
+PYTEST_ARGS ?=
+# Parallel pytest processes (pytest-xdist); 0 runs in one process, which helps with pdb.
+PYTEST_WORKERS ?= 2
+
+.DEFAULT_GOAL := help
+.PHONY: help venv run test lint schema migrations-check
+
+help:
+	@echo "make run               migrate, load demo data, serve on http://127.0.0.1:8000"
+	@echo "make test              run the test suite (PYTEST_ARGS=..., PYTEST_WORKERS=$(PYTEST_WORKERS))"
+	@echo "make lint              ruff check and ruff format --check"
+	@echo "make schema            validate the OpenAPI schema"
+	@echo "make migrations-check  fail if a model change has no migration"
+	@echo "make venv              create or update .venv"
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+run: venv
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: venv
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+schema: venv
+	$(MANAGE) spectacular --validate --fail-on-warn --file /dev/null
+
+migrations-check: venv
+	$(MANAGE) makemigrations --check --dry-run

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django_countries import countries
 
+from convene import hashchain
 from convene.audit import audit_append
 from convene.errors import Conflict, DomainError, Gone, Refused
 from convene.models import (
@@ -30,7 +31,6 @@ from convene.models import (
     StakeholderGroup,
     User,
 )
-from convene import hashchain
 
 
 def _validate_password(password: str, user: User | None = None) -> None:
@@ -48,9 +48,15 @@ def user_create(*, email: str, password: str, display_name: str) -> User:
     if User.objects.filter(email=email).exists():
         raise Conflict("An account with this email address already exists.", field="email")
     _validate_password(password, User(email=email, display_name=display_name))
-    with transaction.atomic():
-        user = User.objects.create_user(email=email, password=password, display_name=display_name)
-        audit_append(convening=None, actor=user, verb="user.created", target=user)
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=email, password=password, display_name=display_name
+            )
+            audit_append(convening=None, actor=user, verb="user.created", target=user)
+    except IntegrityError as exc:
+        # A simultaneous sign-up with the same address won; the unique index decided.
+        raise Conflict("An account with this email address already exists.", field="email") from exc
     return user
 
 
@@ -62,18 +68,25 @@ def organization_create(*, actor: User, name: str, kind: str, country: str) -> O
     if kind not in Organization.Kind.values:
         raise DomainError(f"Unknown kind {kind!r}.", field="kind")
     if country not in countries:
-        raise DomainError(f"{country!r} is not an ISO 3166-1 alpha-2 country code.", field="country")
-    with transaction.atomic():
-        if Organization.objects.filter(name__iexact=name, country=country).exists():
-            raise Conflict("This organization already exists in that country.", field="name")
-        org = Organization.objects.create(name=name, kind=kind, country=country)
-        audit_append(
-            convening=None,
-            actor=actor,
-            verb="organization.created",
-            target=org,
-            payload={"name": name, "kind": kind, "country": country},
+        raise DomainError(
+            f"{country!r} is not an ISO 3166-1 alpha-2 country code.", field="country"
         )
+    duplicate = "This organization already exists in that country."
+    try:
+        with transaction.atomic():
+            if Organization.objects.filter(name__iexact=name, country=country).exists():
+                raise Conflict(duplicate, field="name")
+            org = Organization.objects.create(name=name, kind=kind, country=country)
+            audit_append(
+                convening=None,
+                actor=actor,
+                verb="organization.created",
+                target=org,
+                payload={"name": name, "kind": kind, "country": country},
+            )
+    except IntegrityError as exc:
+        # The check above misses a simultaneous create; the unique constraint catches it.
+        raise Conflict(duplicate, field="name") from exc
     return org
 
 
@@ -184,14 +197,18 @@ def _check_member_fields(
     if role not in Role.values:
         raise DomainError(f"Unknown role {role!r}.", field="role")
     if stakeholder_group and stakeholder_group not in StakeholderGroup.values:
-        raise DomainError(f"Unknown stakeholder group {stakeholder_group!r}.", field="stakeholder_group")
+        raise DomainError(
+            f"Unknown stakeholder group {stakeholder_group!r}.", field="stakeholder_group"
+        )
     if role == Role.PARTICIPANT and not stakeholder_group:
         raise DomainError("Participants need a stakeholder group.", field="stakeholder_group")
     if head and organization is None:
         raise DomainError("A head of delegation needs an organization.", field="head_of_delegation")
 
 
-def _check_one_head(convening: Convening, organization: Organization | None, exclude: int | None) -> None:
+def _check_one_head(
+    convening: Convening, organization: Organization | None, exclude: int | None
+) -> None:
     heads = Membership.objects.filter(
         convening=convening, organization=organization, head_of_delegation=True
     ).exclude(pk=exclude)
@@ -212,7 +229,10 @@ def member_add(
     head_of_delegation: bool = False,
 ) -> Membership:
     _check_member_fields(
-        role=role, stakeholder_group=stakeholder_group, organization=organization, head=head_of_delegation
+        role=role,
+        stakeholder_group=stakeholder_group,
+        organization=organization,
+        head=head_of_delegation,
     )
     try:
         with transaction.atomic():
@@ -271,7 +291,10 @@ def member_update(*, actor: User, membership: Membership, **changes: Any) -> Mem
                 and merged["role"] != Role.ORGANIZER
                 and organizers <= 1
             ):
-                raise Conflict("The last organizer cannot step down; add another organizer first.", field="role")
+                raise Conflict(
+                    "The last organizer cannot step down; add another organizer first.",
+                    field="role",
+                )
             if merged["head_of_delegation"]:
                 _check_one_head(membership.convening, merged["organization"], membership.pk)
             before = _membership_payload(membership)
@@ -332,7 +355,9 @@ def invitation_create(
     """Create an invitation and queue its email. Returns the invitation and the raw token,
     which exists only in the email (and this return value)."""
     email = User.objects.normalize_email(email).strip().lower()
-    _check_member_fields(role=role, stakeholder_group=stakeholder_group, organization=organization, head=False)
+    _check_member_fields(
+        role=role, stakeholder_group=stakeholder_group, organization=organization, head=False
+    )
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         if Membership.objects.filter(convening=convening, user__email=email).exists():
@@ -342,7 +367,9 @@ def invitation_create(
             convening=convening, email=email, accepted_at=None, revoked_at=None, expires_at__gt=now
         )
         if pending.exists():
-            raise Conflict("A pending invitation for this address exists; revoke it first.", field="email")
+            raise Conflict(
+                "A pending invitation for this address exists; revoke it first.", field="email"
+            )
         invitation = Invitation.objects.create(
             convening=convening,
             email=email,
@@ -456,7 +483,9 @@ def invitation_accept(
                 raise Gone("This invitation has already been used.")
             if existing is None:
                 existing = User.objects.create_user(
-                    email=invitation.email, password=password, display_name=(display_name or "").strip()
+                    email=invitation.email,
+                    password=password,
+                    display_name=(display_name or "").strip(),
                 )
                 audit_append(convening=None, actor=existing, verb="user.created", target=existing)
             claimed = Invitation.objects.filter(

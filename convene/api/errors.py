@@ -21,11 +21,15 @@ def _flatten(errors: Any, prefix: str = "") -> dict[str, list[str]]:
             name = key if not prefix else f"{prefix}.{key}"
             for field, messages in _flatten(value, name).items():
                 flat.setdefault(field, []).extend(messages)
-    elif isinstance(errors, list) and errors and all(not isinstance(e, (dict, list)) for e in errors):
+    elif (
+        isinstance(errors, list) and errors and all(not isinstance(e, (dict, list)) for e in errors)
+    ):
         flat[prefix or "non_field_errors"] = [str(e) for e in errors]
     elif isinstance(errors, list):
         for index, value in enumerate(errors):
-            for field, messages in _flatten(value, f"{prefix}.{index}" if prefix else str(index)).items():
+            for field, messages in _flatten(
+                value, f"{prefix}.{index}" if prefix else str(index)
+            ).items():
                 flat.setdefault(field, []).extend(messages)
     else:
         flat[prefix or "non_field_errors"] = [str(errors)]
@@ -45,7 +49,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         detail = "Invalid input."
         if first:
             detail = f"Invalid input: {first[0]}: {first[1][0]}"
-        response = Response({"detail": detail, "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+        response = Response(
+            {"detail": detail, "errors": errors}, status=status.HTTP_400_BAD_REQUEST
+        )
         return response
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict):

@@ -34,3 +34,14 @@ class StrictEmailField(serializers.EmailField):
         if not isinstance(data, str):
             self.fail("not_a_string")
         return str(super().to_internal_value(data)).strip().lower()
+
+
+class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """An id as a JSON integer (or a string of digits); 1.5 or true is refused, not read as 1."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, bool) or not isinstance(data, (int, str)):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if isinstance(data, str) and not data.strip().isdigit():
+            self.fail("incorrect_type", data_type="str")
+        return super().to_internal_value(data)

@@ -8,8 +8,13 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from convene.api.fields import (
+    StrictBooleanField,
+    StrictCharField,
+    StrictEmailField,
+    StrictPrimaryKeyRelatedField,
+)
 from convene.audit import timestamp
-from convene.api.fields import StrictBooleanField, StrictCharField, StrictEmailField
 from convene.models import (
     AuditEvent,
     Convening,
@@ -70,7 +75,14 @@ class MyMembershipSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Membership
-        fields = ["id", "convening", "role", "stakeholder_group", "organization", "head_of_delegation"]
+        fields = [
+            "id",
+            "convening",
+            "role",
+            "stakeholder_group",
+            "organization",
+            "head_of_delegation",
+        ]
 
 
 class MeSerializer(serializers.ModelSerializer):
@@ -171,7 +183,7 @@ class _MemberFieldsSerializer(serializers.Serializer):
     stakeholder_group = serializers.ChoiceField(
         choices=StakeholderGroup.choices, required=False, allow_blank=True, default=""
     )
-    organization = serializers.PrimaryKeyRelatedField(
+    organization = StrictPrimaryKeyRelatedField(
         queryset=Organization.objects.all(), required=False, allow_null=True, default=None
     )
 
@@ -186,7 +198,7 @@ class MemberUpdateSerializer(serializers.Serializer):
     stakeholder_group = serializers.ChoiceField(
         choices=StakeholderGroup.choices, required=False, allow_blank=True
     )
-    organization = serializers.PrimaryKeyRelatedField(
+    organization = StrictPrimaryKeyRelatedField(
         queryset=Organization.objects.all(), required=False, allow_null=True
     )
     head_of_delegation = StrictBooleanField(required=False)

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,6 +26,15 @@ from convene.permissions import (
     access_members,
     access_membership,
 )
+
+
+def _access_members(request: Request, slug: str, *, manage: bool = False) -> Convening:
+    """``access_members`` for API callers: an anonymous caller gets 404 for a convening they
+    may not see (private or unknown), like every other read, and 401 for a public one."""
+    if not request.user.is_authenticated:
+        access_convening(request.user, slug)
+        raise NotAuthenticated()
+    return access_members(request.user, slug, manage=manage)
 
 
 def _valid(serializer_class: type[Any], data: Any, **kwargs: Any) -> dict[str, Any]:
@@ -105,13 +115,13 @@ class ConveningDetailView(APIView):
 
 
 class MemberListView(generics.ListAPIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticatedOrReadOnly]
     serializer_class = s.MembershipSerializer
 
     def get_queryset(self) -> QuerySet[Membership]:
         if getattr(self, "swagger_fake_view", False):
             return Membership.objects.none()
-        convening = access_members(self.request.user, self.kwargs["slug"])
+        convening = _access_members(self.request, self.kwargs["slug"])
         return selectors.member_list(convening=convening)
 
     @extend_schema(request=s.MemberAddSerializer, responses={201: s.MembershipSerializer})
@@ -128,11 +138,11 @@ class MemberListView(generics.ListAPIView):
 
 
 class MemberDetailView(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticatedOrReadOnly]
 
     @extend_schema(responses=s.MembershipSerializer)
     def get(self, request: Request, slug: str, pk: int) -> Response:
-        convening = access_members(request.user, slug)
+        convening = _access_members(request, slug)
         membership = generics.get_object_or_404(selectors.member_list(convening=convening), pk=pk)
         return Response(s.MembershipSerializer(membership).data)
 
@@ -151,13 +161,13 @@ class MemberDetailView(APIView):
 
 
 class InvitationListView(generics.ListAPIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticatedOrReadOnly]
     serializer_class = s.InvitationSerializer
 
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):
             return Invitation.objects.none()
-        convening = access_members(self.request.user, self.kwargs["slug"], manage=True)
+        convening = _access_members(self.request, self.kwargs["slug"], manage=True)
         return selectors.invitation_list(convening=convening)
 
     @extend_schema(request=s.InvitationInputSerializer, responses={201: s.InvitationSerializer})

@@ -9,6 +9,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -86,8 +87,9 @@ class Organization(models.Model):
     class Meta:
         ordering = ["name", "id"]
         constraints = [
+            # Case-blind, as the service checks: "Agency" and "agency" are one organization.
             models.UniqueConstraint(
-                fields=["name", "country"], name="convene_organization_unique_name_country"
+                Lower("name"), "country", name="convene_organization_unique_name_country"
             ),
         ]
 

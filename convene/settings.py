@@ -210,6 +210,9 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "convene.models.Role",
         "StakeholderGroupEnum": "convene.models.StakeholderGroup",
         "VisibilityEnum": "convene.models.Convening.Visibility",
+        "AttributionEnum": "convene.models.Convening.Attribution",
+        "StanceEnum": "deliberation.models.Reaction.Stance",
+        "OutcomeEnum": "deliberation.models.Disposition.Outcome",
     },
 }
 

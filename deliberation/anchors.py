@@ -5,12 +5,22 @@ from __future__ import annotations
 import re
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
-MENTION = re.compile(r"(?<![\w@/.])@([a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?)", re.IGNORECASE)
+# Handles are Django slugs (letters, digits, "-" and "_"), at most 40 characters. The lookbehind
+# keeps e-mail addresses (a@b.org) and paths from counting as mentions.
+MENTION = re.compile(
+    r"(?<![\w@/.])@([a-z0-9_](?:[a-z0-9_-]{0,38}[a-z0-9_])?)(?![a-z0-9_-]*[a-z0-9_])",
+    re.IGNORECASE,
+)
+
+
+def _newlines(text: str) -> str:
+    """Browsers submit textareas with CRLF line ends; paragraphs are split on LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def paragraphs(text: str) -> list[str]:
     """Paragraphs are separated by blank lines; blank paragraphs are dropped."""
-    return [p.strip() for p in _BLANK_LINE.split(text or "") if p.strip()]
+    return [p.strip() for p in _BLANK_LINE.split(_newlines(text or "")) if p.strip()]
 
 
 def anchor_error(text: str, paragraph: object, quote: object) -> tuple[str, str] | None:
@@ -24,7 +34,7 @@ def anchor_error(text: str, paragraph: object, quote: object) -> tuple[str, str]
         return "anchor.quote", "Quote the words you comment on."
     if len(quote) > 1000:
         return "anchor.quote", "Quote at most 1,000 characters."
-    if quote not in parts[paragraph]:
+    if _newlines(quote) not in parts[paragraph]:
         return "anchor.quote", f"The quote does not occur in paragraph {paragraph}."
     return None
 

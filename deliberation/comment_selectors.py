@@ -42,19 +42,25 @@ def reaction_summary(
     )
     for row in rows:
         group = row["stakeholder_group"] or "none"
-        counts = by_group[row["comment_id"]].setdefault(group, {"agree": 0, "disagree": 0, "pass": 0})
+        counts = by_group[row["comment_id"]].setdefault(
+            group, {"agree": 0, "disagree": 0, "pass": 0}
+        )
         counts[row["stance"]] = row["n"]
     mine: dict[int, str] = {}
     if user is not None and user.is_authenticated and ids:
         mine = dict(
-            Reaction.objects.filter(comment_id__in=ids, user=user).values_list("comment_id", "stance")
+            Reaction.objects.filter(comment_id__in=ids, user=user).values_list(
+                "comment_id", "stance"
+            )
         )
     return dict(by_group), mine
 
 
 def viewer_sees_names(user: Any, framework: Framework) -> bool:
     """In group attribution only organizers see who wrote what."""
-    return framework.convening.attribution == "named" or bool(is_organizer(user, framework.convening))
+    return framework.convening.attribution == "named" or bool(
+        is_organizer(user, framework.convening)
+    )
 
 
 def moderation_queue(*, framework: Framework) -> QuerySet[Comment]:
@@ -69,12 +75,17 @@ def moderation_queue(*, framework: Framework) -> QuerySet[Comment]:
 
 
 def disposition_table(*, framework: Framework) -> QuerySet[Comment]:
-    """Every top-level comment of the framework with its disposition (or none yet)."""
+    """Every top-level comment of the framework with its disposition (or none yet). Tombstones
+    stay listed: the record shows the comment existed and any answer it already had."""
     return (
         Comment.objects.filter(clause__framework=framework, parent=None)
-        .exclude(status=Comment.Status.DELETED)
         .select_related(
-            "clause", "author", "author_organization", "version", "disposition__version", "disposition__amendment"
+            "clause",
+            "author",
+            "author_organization",
+            "version",
+            "disposition__version",
+            "disposition__amendment",
         )
         .order_by("clause__position", "id")
     )

@@ -45,7 +45,16 @@ class ConveningSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Convening
-        fields = ["slug", "title", "description", "description_html", "visibility", "created_at"]
+        fields = [
+            "slug",
+            "title",
+            "description",
+            "description_html",
+            "visibility",
+            "attribution",
+            "attribution_shows_country",
+            "created_at",
+        ]
 
     def get_description_html(self, obj: Convening) -> str:
         return render_markdown(obj.description)
@@ -176,6 +185,8 @@ class ConveningUpdateSerializer(serializers.Serializer):
     title = StrictCharField(max_length=200, required=False)
     description = StrictCharField(max_length=20_000, required=False, allow_blank=True)
     visibility = serializers.ChoiceField(choices=Convening.Visibility.choices, required=False)
+    attribution = serializers.ChoiceField(choices=Convening.Attribution.choices, required=False)
+    attribution_shows_country = StrictBooleanField(required=False)
 
 
 class _MemberFieldsSerializer(serializers.Serializer):

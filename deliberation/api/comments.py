@@ -21,7 +21,12 @@ from convene.errors import DomainError
 from deliberation import comment_selectors as selectors
 from deliberation import services
 from deliberation.models import Amendment, ClauseVersion, Comment, Disposition, Reaction
-from deliberation.permissions import access_clause, access_comment, access_framework, can_manage_framework
+from deliberation.permissions import (
+    access_clause,
+    access_comment,
+    access_framework,
+    can_manage_framework,
+)
 
 
 # --- output ---------------------------------------------------------------------------------
@@ -113,7 +118,11 @@ class CommentSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(CommentAuthorSerializer(allow_null=True))
     def get_author(self, obj: Comment) -> dict[str, Any] | None:
-        return author_of(obj, names=self.context.get("names", True), show_country=self.context.get("country", False))
+        return author_of(
+            obj,
+            names=self.context.get("names", True),
+            show_country=self.context.get("country", False),
+        )
 
     def get_body(self, obj: Comment) -> str:
         return obj.body if self._shown(obj) else ""
@@ -125,7 +134,9 @@ class CommentSerializer(serializers.ModelSerializer):
     def get_reactions(self, obj: Comment) -> dict[str, int]:
         return {"agree": obj.agree_count, "disagree": obj.disagree_count, "pass": obj.pass_count}
 
-    @extend_schema_field(serializers.DictField(child=serializers.DictField(child=serializers.IntegerField())))
+    @extend_schema_field(
+        serializers.DictField(child=serializers.DictField(child=serializers.IntegerField()))
+    )
     def get_reactions_by_group(self, obj: Comment) -> dict[str, dict[str, int]]:
         return self.context.get("by_group", {}).get(obj.pk, {})
 
@@ -265,7 +276,11 @@ class CommentListView(generics.ListAPIView):
             if parent is None:
                 raise DomainError("No such comment on this clause.", field="parent")
         comment = services.comment_post(
-            actor=request.user, clause=clause, body=data["body"], parent=parent, anchor=data["anchor"]
+            actor=request.user,
+            clause=clause,
+            body=data["body"],
+            parent=parent,
+            anchor=data["anchor"],
         )
         return Response(_one(request, comment.pk), status=status.HTTP_201_CREATED)
 
@@ -316,7 +331,10 @@ class FlagView(APIView):
         comment = access_comment(request.user, pk)
         data = _valid(FlagInputSerializer, request.data)
         flag = services.comment_flag(actor=request.user, comment=comment, reason=data["reason"])
-        return Response({"id": flag.pk, "comment": comment.pk, "reason": flag.reason}, status=status.HTTP_201_CREATED)
+        return Response(
+            {"id": flag.pk, "comment": comment.pk, "reason": flag.reason},
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class ModerateView(APIView):
@@ -326,7 +344,9 @@ class ModerateView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         comment = access_comment(request.user, pk, manage=True)
         data = _valid(ModerateInputSerializer, request.data)
-        services.comment_moderate(actor=request.user, comment=comment, action=data["action"], reason=data["reason"])
+        services.comment_moderate(
+            actor=request.user, comment=comment, action=data["action"], reason=data["reason"]
+        )
         return Response(_one(request, pk))
 
 
@@ -339,11 +359,15 @@ class DispositionView(APIView):
         data = _valid(DispositionInputSerializer, request.data)
         version = amendment = None
         if data["version"] is not None:
-            version = ClauseVersion.objects.filter(clause_id=comment.clause_id, number=data["version"]).first()
+            version = ClauseVersion.objects.filter(
+                clause_id=comment.clause_id, number=data["version"]
+            ).first()
             if version is None:
                 raise DomainError("No such version of this clause.", field="version")
         if data["amendment"] is not None:
-            amendment = Amendment.objects.filter(clause_id=comment.clause_id, pk=data["amendment"]).first()
+            amendment = Amendment.objects.filter(
+                clause_id=comment.clause_id, pk=data["amendment"]
+            ).first()
             if amendment is None:
                 raise DomainError("No such amendment on this clause.", field="amendment")
         services.disposition_set(
@@ -362,11 +386,15 @@ class CSVRenderer(BaseRenderer):
     format = "csv"
     charset = "utf-8"
 
-    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
+    ) -> bytes:
         rows = data if isinstance(data, list) else [data]
         out = io.StringIO()
-        if rows and isinstance(rows[0], dict) and "detail" not in rows[0]:
-            writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        # The view names its columns so that an empty table still has its header row.
+        fields = getattr((renderer_context or {}).get("view"), "csv_fields", None)
+        if isinstance(data, list) and (fields or rows):
+            writer = csv.DictWriter(out, fieldnames=fields or list(rows[0]))
             writer.writeheader()
             for row in rows:
                 # Neutralize spreadsheet formulas in user text (CSV injection).
@@ -403,6 +431,7 @@ class DispositionTableView(APIView):
     """Every top-level comment with its disposition or "awaiting_response"; ``?format=csv``."""
 
     renderer_classes = [JSONRenderer, CSVRenderer]
+    csv_fields = list(DispositionRowSerializer().fields)
 
     @extend_schema(
         parameters=[
@@ -419,7 +448,9 @@ class DispositionTableView(APIView):
         group = request.query_params.get("group")
         valid_outcomes = {*Disposition.Outcome.values, "awaiting_response"}
         if outcome and outcome not in valid_outcomes:
-            raise DomainError(f"Unknown outcome; use one of {', '.join(sorted(valid_outcomes))}.", field="outcome")
+            raise DomainError(
+                f"Unknown outcome; use one of {', '.join(sorted(valid_outcomes))}.", field="outcome"
+            )
         rows = []
         for comment in selectors.disposition_table(framework=framework):
             disposition = getattr(comment, "disposition", None)
@@ -427,25 +458,33 @@ class DispositionTableView(APIView):
             if (outcome and row_outcome != outcome) or (group and comment.author_group != group):
                 continue
             hidden = comment.status != Comment.Status.VISIBLE
+            deleted = comment.status == Comment.Status.DELETED
             rows.append(
                 {
                     "comment": comment.pk,
                     "clause": comment.clause_id,
                     "clause_number": comment.clause.position,
                     "clause_title": comment.clause.title,
-                    "author": comment.author.display_name if names else "",
+                    "author": comment.author.display_name if names and not deleted else "",
                     "stakeholder_group": comment.author_group,
                     "created_at": comment.created_at.isoformat(),
                     "excerpt": "" if hidden else comment.body[:300],
                     "status": comment.status,
                     "outcome": row_outcome,
                     "response": disposition.response if disposition else "",
-                    "version": disposition.version.number if disposition and disposition.version else None,
+                    "version": disposition.version.number
+                    if disposition and disposition.version
+                    else None,
                     "amendment": disposition.amendment_id if disposition else None,
                     "decided_at": disposition.decided_at.isoformat() if disposition else None,
                 }
             )
         response = Response(rows)
-        if getattr(request, "accepted_renderer", None) and request.accepted_renderer.format == "csv":
-            response["Content-Disposition"] = f'attachment; filename="{framework.slug}-dispositions.csv"'
+        if (
+            getattr(request, "accepted_renderer", None)
+            and request.accepted_renderer.format == "csv"
+        ):
+            response["Content-Disposition"] = (
+                f'attachment; filename="{framework.slug}-dispositions.csv"'
+            )
         return response

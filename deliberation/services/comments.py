@@ -39,7 +39,9 @@ def _clean_body(body: Any) -> str:
             f"A comment can have at most {MAX_BODY:,} characters; this one has {len(body):,}.",
             field="body",
         )
-    return body.strip()
+    # Kept as written: Markdown source is significant to the character (an indented line is
+    # code), and the API returns exactly what was posted.
+    return body
 
 
 def _clean_reason(reason: Any, field: str = "reason") -> str:
@@ -57,8 +59,8 @@ def _require_comment_phase(framework: Framework, membership: Membership) -> None
     if framework.status == Framework.Status.DRAFT and membership.role == Role.ORGANIZER:
         return
     raise Conflict(
-        f"Comments are open only while the framework is in consultation (organizers also in draft); "
-        f"it is in {framework.status}."
+        "Comments are open only while the framework is in consultation (organizers also in "
+        f"draft); it is in {framework.status}."
     )
 
 
@@ -67,6 +69,16 @@ def _member(actor: User, framework: Framework) -> Membership:
     if membership is None:
         raise Refused("Only members of this convening may do this.")
     return membership
+
+
+def _speaker(actor: User, framework: Framework) -> User | None:
+    """Who the public audit record names for what a member says or flags.
+
+    Under group (Chatham House) attribution, nobody: the record would otherwise map each comment
+    to its author. The event then carries the stakeholder group in its payload instead; the
+    comment row keeps the author for organizers.
+    """
+    return None if framework.convening.attribution == "group" else actor
 
 
 def _mentions(body: str, framework: Framework) -> list[User]:
@@ -131,13 +143,14 @@ def comment_post(
         comment.mentions.set(_mentions(body, framework))
         audit_append(
             convening=framework.convening,
-            actor=actor,
+            actor=_speaker(actor, framework),
             verb="comment.posted",
             target=comment,
             payload={
                 "clause": clause.pk,
                 "version": version.number,
                 "parent": parent.pk if parent else None,
+                "stakeholder_group": membership.stakeholder_group,
             },
         )
     return comment
@@ -168,7 +181,10 @@ def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
         comment.save(update_fields=["body", "body_html", "edited_at"])
         comment.mentions.set(_mentions(body, framework))
         audit_append(
-            convening=framework.convening, actor=actor, verb="comment.edited", target=comment
+            convening=framework.convening,
+            actor=_speaker(actor, framework),
+            verb="comment.edited",
+            target=comment,
         )
     return comment
 
@@ -190,7 +206,10 @@ def comment_delete(*, actor: User, comment: Comment) -> Comment:
         comment.save(update_fields=["status", "body", "body_html"])
         comment.mentions.clear()
         audit_append(
-            convening=framework.convening, actor=actor, verb="comment.deleted", target=comment
+            convening=framework.convening,
+            actor=_speaker(actor, framework),
+            verb="comment.deleted",
+            target=comment,
         )
     return comment
 
@@ -243,7 +262,7 @@ def comment_flag(*, actor: User, comment: Comment, reason: str) -> Flag:
             Comment.objects.filter(pk=comment.pk).update(flag_count=F("flag_count") + 1)
             audit_append(
                 convening=framework.convening,
-                actor=actor,
+                actor=_speaker(actor, framework),
                 verb="comment.flagged",
                 target=comment,
                 payload={"reason": reason},

@@ -1,0 +1,31 @@
+"""Every write on the people side. Keyword-only arguments, one transaction each, an audit event
+for each change, ``DomainError`` for anything refused. Callers check access first
+(``convene.permissions``); services enforce the domain's own invariants."""
+
+from convene.services.accounts import organization_create, user_create
+from convene.services.convenings import convening_create, convening_update
+from convene.services.invitations import (
+    email_enqueue,
+    invitation_accept,
+    invitation_create,
+    invitation_for_token,
+    invitation_revoke,
+    token_hash,
+)
+from convene.services.members import member_add, member_remove, member_update
+
+__all__ = [
+    "convening_create",
+    "convening_update",
+    "email_enqueue",
+    "invitation_accept",
+    "invitation_create",
+    "invitation_for_token",
+    "invitation_revoke",
+    "member_add",
+    "member_remove",
+    "member_update",
+    "organization_create",
+    "token_hash",
+    "user_create",
+]

@@ -1,0 +1,72 @@
+"""Accounts and organizations."""
+
+from __future__ import annotations
+
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django_countries import countries
+
+from convene.audit import audit_append
+from convene.errors import Conflict, DomainError
+from convene.models import (
+    Organization,
+    User,
+)
+
+
+def validate_password(password: str, user: User | None = None) -> None:
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), field="password") from exc
+
+
+def user_create(*, email: str, password: str, display_name: str) -> User:
+    email = User.objects.normalize_email(email).strip().lower()
+    display_name = display_name.strip()
+    if not display_name:
+        raise DomainError("A display name is required.", field="display_name")
+    if User.objects.filter(email=email).exists():
+        raise Conflict("An account with this email address already exists.", field="email")
+    validate_password(password, User(email=email, display_name=display_name))
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=email, password=password, display_name=display_name
+            )
+            audit_append(convening=None, actor=user, verb="user.created", target=user)
+    except IntegrityError as exc:
+        # A simultaneous sign-up with the same address won; the unique index decided.
+        raise Conflict("An account with this email address already exists.", field="email") from exc
+    return user
+
+
+def organization_create(*, actor: User, name: str, kind: str, country: str) -> Organization:
+    name = name.strip()
+    country = country.strip().upper()
+    if not name:
+        raise DomainError("A name is required.", field="name")
+    if kind not in Organization.Kind.values:
+        raise DomainError(f"Unknown kind {kind!r}.", field="kind")
+    if country not in countries:
+        raise DomainError(
+            f"{country!r} is not an ISO 3166-1 alpha-2 country code.", field="country"
+        )
+    duplicate = "This organization already exists in that country."
+    try:
+        with transaction.atomic():
+            if Organization.objects.filter(name__iexact=name, country=country).exists():
+                raise Conflict(duplicate, field="name")
+            org = Organization.objects.create(name=name, kind=kind, country=country)
+            audit_append(
+                convening=None,
+                actor=actor,
+                verb="organization.created",
+                target=org,
+                payload={"name": name, "kind": kind, "country": country},
+            )
+    except IntegrityError as exc:
+        # The check above misses a simultaneous create; the unique constraint catches it.
+        raise Conflict(duplicate, field="name") from exc
+    return org

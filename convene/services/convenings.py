@@ -1,0 +1,119 @@
+"""Convenings: create and edit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+
+from convene import hashchain
+from convene.audit import audit_append
+from convene.errors import Conflict, DomainError
+from convene.models import (
+    AuditChain,
+    Convening,
+    Membership,
+    Role,
+    User,
+)
+from convene.services.members import membership_payload
+
+
+# Taken by page URLs under /c/ (e.g. /c/new/ is the create form).
+RESERVED_SLUGS = frozenset({"new", "edit", "api", "admin"})
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title)[:60].strip("-") or "convening"
+    slug, n = base, 2
+    while slug in RESERVED_SLUGS or Convening.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def convening_create(
+    *,
+    actor: User,
+    title: str,
+    description: str = "",
+    visibility: str = Convening.Visibility.PUBLIC,
+    slug: str | None = None,
+) -> Convening:
+    """Create a convening with ``actor`` as its first organizer, and open its audit chain."""
+    title = title.strip()
+    if not title:
+        raise DomainError("A title is required.", field="title")
+    if visibility not in Convening.Visibility.values:
+        raise DomainError(f"Unknown visibility {visibility!r}.", field="visibility")
+    if slug is not None:
+        slug = slug.strip().lower()
+        if slug != slugify(slug) or not slug:
+            raise DomainError("Use lower-case letters, digits and hyphens.", field="slug")
+        if slug in RESERVED_SLUGS:
+            raise DomainError(f"The slug {slug!r} is reserved; choose another.", field="slug")
+    try:
+        with transaction.atomic():
+            if slug and Convening.objects.filter(slug=slug).exists():
+                raise Conflict("This slug is taken.", field="slug")
+            convening = Convening.objects.create(
+                slug=slug or _unique_slug(title),
+                title=title,
+                description=description,
+                visibility=visibility,
+                created_by=actor,
+            )
+            AuditChain.objects.create(
+                key=f"convening:{convening.pk}", convening=convening, head_hash=hashchain.GENESIS
+            )
+            audit_append(
+                convening=convening,
+                actor=actor,
+                verb="convening.created",
+                target=convening,
+                payload={"title": title, "visibility": visibility, "slug": convening.slug},
+            )
+            membership = Membership.objects.create(
+                convening=convening, user=actor, role=Role.ORGANIZER
+            )
+            audit_append(
+                convening=convening,
+                actor=actor,
+                verb="membership.created",
+                target=membership,
+                payload=membership_payload(membership),
+            )
+    except IntegrityError as exc:
+        raise Conflict("This slug is taken.", field="slug") from exc
+    return convening
+
+
+def convening_update(*, actor: User, convening: Convening, **changes: Any) -> Convening:
+    allowed = {"title", "description", "visibility", "attribution", "attribution_shows_country"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise DomainError(f"Cannot change {', '.join(sorted(unknown))}.")
+    if "title" in changes:
+        changes["title"] = changes["title"].strip()
+        if not changes["title"]:
+            raise DomainError("A title is required.", field="title")
+    if "attribution" in changes and changes["attribution"] not in Convening.Attribution.values:
+        raise DomainError(f"Unknown attribution {changes['attribution']!r}.", field="attribution")
+    if "visibility" in changes and changes["visibility"] not in Convening.Visibility.values:
+        raise DomainError(f"Unknown visibility {changes['visibility']!r}.", field="visibility")
+    with transaction.atomic():
+        convening = Convening.objects.select_for_update().get(pk=convening.pk)
+        changed = {k: v for k, v in changes.items() if getattr(convening, k) != v}
+        if not changed:
+            return convening
+        for key, value in changed.items():
+            setattr(convening, key, value)
+        convening.save(update_fields=list(changed))
+        audit_append(
+            convening=convening,
+            actor=actor,
+            verb="convening.updated",
+            target=convening,
+            payload={"changed": changed},
+        )
+    return convening

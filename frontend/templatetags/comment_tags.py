@@ -1,26 +1,177 @@
-"""Rendering clause text paragraph by paragraph, with anchored quotes marked."""
+"""Rendering clause text paragraph by paragraph, with anchored quotes marked.
+
+Marks are put into the *sanitized* HTML by splitting its text nodes: start and end tags are
+re-emitted exactly as the sanitizer wrote them, text is re-escaped, and the only markup added is
+our own ``<mark>``/``<a>``. Raw HTML is never searched or string-replaced, so a quote such as
+``<b`` or ``href=`` cannot open or break a tag.
+"""
 
 from __future__ import annotations
 
+import html
+import re
+from collections.abc import Iterable
+from html.parser import HTMLParser
 from typing import Any
 
+import nh3
 from django import template
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 
 from convene.text import render_markdown
 from deliberation import anchors
 
 register = template.Library()
 
+_SPACE = re.compile(r"\s+")
+_MARKUP = re.compile(r"[*_`~]")
+
+
+class _Tokens(HTMLParser):
+    """Sanitized HTML as a list of ("tag", raw) and ("text", unescaped) tokens."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tokens: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tokens.append(("start:" + tag, self.get_starttag_text() or ""))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tokens.append(("void:" + tag, self.get_starttag_text() or ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.tokens.append(("end:" + tag, f"</{tag}>"))
+
+    def handle_data(self, data: str) -> None:
+        self.tokens.append(("text", data))
+
+
+def _tokens(sanitized: str) -> list[tuple[str, str]]:
+    parser = _Tokens()
+    parser.feed(sanitized)
+    parser.close()
+    return parser.tokens
+
+
+def _collapsed(text: str) -> tuple[str, list[int]]:
+    """``text`` with whitespace runs as one space, and each character's index in ``text``."""
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            if out and out[-1] == " ":
+                continue
+            ch = " "
+        out.append(ch)
+        index.append(i)
+    return "".join(out), index
+
+
+def _find(text: str, quote: str) -> tuple[int, int] | None:
+    """Where ``quote`` is in ``text`` (whitespace-insensitive), as a [start, end) range."""
+    start = text.find(quote)
+    if start >= 0:
+        return start, start + len(quote)
+    flat, index = _collapsed(text)
+    needle = _SPACE.sub(" ", quote).strip()
+    at = flat.find(needle) if needle else -1
+    if at < 0:
+        # A quote of the Markdown source (``*two* words``) reads without its marks when rendered.
+        needle = _MARKUP.sub("", needle)
+        at = flat.find(needle) if needle else -1
+    if at < 0:
+        return None
+    return index[at], index[at + len(needle) - 1] + 1
+
+
+def _ranges(text: str, quotes: Iterable[tuple[str, int]]) -> list[tuple[int, int, int]]:
+    """Non-overlapping (start, end, comment id) ranges, earliest comment first on overlap."""
+    found = []
+    for quote, comment_id in quotes:
+        hit = _find(text, quote)
+        if hit:
+            found.append((hit[0], hit[1], comment_id))
+    taken: list[tuple[int, int, int]] = []
+    for start, end, comment_id in sorted(found, key=lambda r: r[2]):
+        if all(end <= s or start >= e for s, e, _ in taken):
+            taken.append((start, end, comment_id))
+    return sorted(taken)
+
+
+def _mark(text: str, comment_id: int, first: bool, in_link: bool) -> str:
+    """One piece of a marked quote. The first piece carries the id the comment links back to;
+    inside a link of the text itself the mark cannot hold another link."""
+    ident = f' id="mark-{comment_id}"' if first else ""
+    inner = html.escape(text, quote=False)
+    if not in_link:
+        inner = f'<a href="#comment-{comment_id}" class="anchor-link">{inner}</a>'
+    return (
+        f'<mark class="anchor-mark" data-comment="{comment_id}"{ident}'
+        f' title="Quoted in comment {comment_id}">{inner}</mark>'
+    )
+
+
+def mark_quotes(sanitized: str, quotes: list[tuple[str, int]]) -> str:
+    """Wrap each quote's text in ``<mark>`` pieces inside already sanitized HTML."""
+    tokens = _tokens(sanitized)
+    text = "".join(value for kind, value in tokens if kind == "text")
+    ranges = _ranges(text, quotes)
+    if not ranges:
+        return sanitized
+    out: list[str] = []
+    offset, links, started = 0, 0, set()
+    for kind, value in tokens:
+        if kind != "text":
+            links += 1 if kind == "start:a" else -1 if kind == "end:a" else 0
+            out.append(value)
+            continue
+        end_of_node = offset + len(value)
+        cut = offset
+        for start, end, comment_id in ranges:
+            lo, hi = max(start, offset), min(end, end_of_node)
+            if lo >= hi:
+                continue
+            out.append(html.escape(text[cut:lo], quote=False))
+            out.append(_mark(text[lo:hi], comment_id, comment_id not in started, links > 0))
+            started.add(comment_id)
+            cut = hi
+        out.append(html.escape(text[cut:end_of_node], quote=False))
+        offset = end_of_node
+    return "".join(out)
+
+
+def _quotes_by_paragraph(comment_anchors: Iterable[Any] | None) -> dict[int, list[tuple[str, int]]]:
+    by_paragraph: dict[int, list[tuple[str, int]]] = {}
+    for anchor in comment_anchors or []:
+        get = anchor.get if isinstance(anchor, dict) else lambda k, a=anchor: getattr(a, k, None)
+        paragraph, quote, comment_id = get("paragraph"), get("quote"), get("comment")
+        if isinstance(paragraph, int) and quote and isinstance(comment_id, int):
+            by_paragraph.setdefault(paragraph, []).append((quote, comment_id))
+    return by_paragraph
+
 
 @register.simple_tag
 def clause_text(text: str, comment_anchors: list[Any] | None = None) -> SafeString:
     """The clause text as one block per paragraph (``data-paragraph`` = its 0-based index, the
-    index anchors use). ``comment_anchors`` (paragraph, quote) pairs are marked in the text."""
+    index anchors use). ``comment_anchors`` ({paragraph, quote, comment}) are marked in the text
+    and link to their comment (``#comment-<id>``); the first mark has id ``mark-<id>``."""
     parts = anchors.paragraphs(text)
+    quotes = _quotes_by_paragraph(comment_anchors)
     return format_html_join(
         "\n",
         '<div class="clause-paragraph" data-paragraph="{}">{}</div>',
-        ((index, mark_safe(render_markdown(part))) for index, part in enumerate(parts)),  # noqa: S308 - sanitized by render_markdown
+        (
+            (index, mark_safe(mark_quotes(render_markdown(part), quotes.get(index, []))))  # noqa: S308 - sanitized by render_markdown; marks are ours, text re-escaped
+            for index, part in enumerate(parts)
+        ),
     )
+
+
+@register.filter
+def html_excerpt(sanitized: str, words: int = 30) -> str:
+    """Plain text of sanitized HTML, cut to ``words``; returned unsafe, so it is escaped."""
+    plain = html.unescape(nh3.clean(sanitized or "", tags=set()))
+    return Truncator(" ".join(plain.split())).words(int(words))

@@ -1,0 +1,150 @@
+// Progressive enhancement for comment threads; every page works without this file.
+// 1. Select words in the clause text (#clause-text .clause-paragraph) and choose "Comment on
+//    this": the new-comment form gets the paragraph and the quote (the same fields its
+//    no-JavaScript paragraph picker fills by hand).
+// 2. htmx: a comment's refused action (409, 429, or the service's 403) comes back as the
+//    comment's partial with the message; swap it in and move focus to the message.
+(function () {
+  "use strict";
+  var button = null;
+  var pending = null;
+
+  function newCommentForm() {
+    var form = document.getElementById("new-comment");
+    return form && form.tagName === "FORM" ? form : null;
+  }
+
+  function paragraphOf(node) {
+    var element = node && (node.nodeType === 1 ? node : node.parentElement);
+    return element ? element.closest("#clause-text .clause-paragraph") : null;
+  }
+
+  function currentAnchor() {
+    var selection = window.getSelection();
+    if (!selection || selection.rangeCount === 0 || selection.isCollapsed) {
+      return null;
+    }
+    var range = selection.getRangeAt(0);
+    var paragraph = paragraphOf(range.startContainer);
+    if (!paragraph || paragraph !== paragraphOf(range.endContainer)) {
+      return null;
+    }
+    var quote = selection.toString().replace(/\s+/g, " ").trim();
+    if (!quote || quote.length > 1000) {
+      return null;
+    }
+    return {
+      paragraph: paragraph.getAttribute("data-paragraph"),
+      quote: quote,
+      rect: range.getBoundingClientRect()
+    };
+  }
+
+  function ensureButton() {
+    if (!button) {
+      button = document.createElement("button");
+      button.type = "button";
+      button.className = "button button-small anchor-button";
+      button.textContent = "Comment on this";
+      button.hidden = true;
+      // Keep the selection when the button is pressed.
+      button.addEventListener("mousedown", function (event) { event.preventDefault(); });
+      button.addEventListener("click", useSelection);
+      document.body.appendChild(button);
+    }
+    return button;
+  }
+
+  function update() {
+    if (!newCommentForm()) {
+      return;
+    }
+    var anchor = currentAnchor();
+    var b = ensureButton();
+    pending = anchor;
+    if (!anchor) {
+      b.hidden = true;
+      return;
+    }
+    // CSSOM, not a style attribute: allowed by the Content-Security-Policy.
+    b.style.top = (window.scrollY + anchor.rect.bottom + 6) + "px";
+    b.style.left = Math.max(8, window.scrollX + anchor.rect.left) + "px";
+    b.hidden = false;
+  }
+
+  function showPreview(quote) {
+    var preview = document.getElementById("anchor-preview");
+    var text = document.getElementById("anchor-preview-quote");
+    if (preview && text) {
+      text.textContent = quote;
+      preview.hidden = !quote;
+    }
+  }
+
+  function useSelection() {
+    var form = newCommentForm();
+    if (!pending || !form) {
+      return;
+    }
+    form.querySelector("[name='anchor_paragraph']").value = pending.paragraph;
+    form.querySelector("[name='anchor_quote']").value = pending.quote;
+    showPreview(pending.quote);
+    var picker = document.getElementById("anchor-picker");
+    if (picker) {
+      picker.open = false;
+    }
+    button.hidden = true;
+    pending = null;
+    form.scrollIntoView({ block: "start" });
+    form.querySelector("[name='body']").focus();
+  }
+
+  function clearAnchor() {
+    var form = newCommentForm();
+    if (form) {
+      form.querySelector("[name='anchor_paragraph']").value = "";
+      form.querySelector("[name='anchor_quote']").value = "";
+    }
+    showPreview("");
+  }
+
+  document.addEventListener("mouseup", function () { window.setTimeout(update, 0); });
+  document.addEventListener("keyup", function () { window.setTimeout(update, 0); });
+  document.addEventListener("selectionchange", function () {
+    if (button && !button.hidden) {
+      window.setTimeout(update, 0);
+    }
+  });
+  document.addEventListener("click", function (event) {
+    if (event.target && event.target.id === "anchor-clear") {
+      clearAnchor();
+    }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = newCommentForm();
+    var quote = form && form.querySelector("[name='anchor_quote']");
+    if (quote && quote.value) {
+      showPreview(quote.value);
+    }
+  });
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.getResponseHeader("X-Comment-Partial") && (xhr.status === 403 || xhr.status === 429)) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || !target.id || target.id.indexOf("comment-") !== 0) {
+      return;
+    }
+    var swapped = document.getElementById(target.id) || target;
+    var message = swapped.querySelector(".errorlist[role='alert']");
+    if (message) {
+      message.setAttribute("tabindex", "-1");
+      message.focus();
+    }
+  });
+})();

@@ -256,6 +256,8 @@ def comment_flag(*, actor: User, comment: Comment, reason: str) -> Flag:
             _member(actor, framework)
             if comment.status == Comment.Status.DELETED:
                 raise Conflict("This comment is deleted.")
+            if comment.author_id == actor.pk:
+                raise Conflict("You cannot flag your own comment; edit or delete it instead.")
             if Flag.objects.filter(comment=comment, user=actor).exists():
                 raise Conflict("You have already flagged this comment.")
             flag = Flag.objects.create(comment=comment, user=actor, reason=reason)
@@ -323,6 +325,8 @@ def disposition_set(
         raise DomainError("This amendment belongs to another clause.", field="amendment")
     with transaction.atomic():
         comment, framework = _lock(comment)
+        if comment.status == Comment.Status.DELETED:
+            raise Conflict("This comment was deleted by its author; it takes no disposition.")
         disposition, created = Disposition.objects.update_or_create(
             comment=comment,
             defaults={

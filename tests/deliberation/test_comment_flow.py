@@ -46,3 +46,23 @@ def test_anchored_comment_reply_reaction_and_disposition(drafting: Drafting) -> 
     assert "partly_accepted" in r.content.decode()
     r = policymaker.get(f"/api/v1/clauses/{clause.pk}/comments/")
     assert [c["id"] for c in r.json()["results"]] == [top["id"], reply["id"]]
+
+
+def test_authors_cannot_flag_their_own_comment(drafting: Drafting) -> None:
+    client = client_for(drafting.world.policymaker)
+    r = client.post(f"/api/v1/clauses/{drafting.scope.pk}/comments/", {"body": "Mine."}, format="json")
+    r = client.post(f"/api/v1/comments/{r.json()['id']}/flag/", {"reason": "spam"}, format="json")
+    assert r.status_code == 409
+    assert "own comment" in r.json()["detail"]
+
+
+def test_deleted_comments_take_no_disposition(drafting: Drafting) -> None:
+    w = drafting.world
+    author = client_for(w.policymaker)
+    r = author.post(f"/api/v1/clauses/{drafting.scope.pk}/comments/", {"body": "Gone soon."}, format="json")
+    comment_id = r.json()["id"]
+    assert author.delete(f"/api/v1/comments/{comment_id}/").status_code == 200
+    r = client_for(w.organizer).put(
+        f"/api/v1/comments/{comment_id}/disposition/", {"outcome": "noted", "response": "Ok."}, format="json"
+    )
+    assert r.status_code == 409

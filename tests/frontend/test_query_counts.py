@@ -20,8 +20,10 @@ from tests.frontend.conftest import page_client
 # session + user (signed in), then the page's own reads.
 HOME_ANONYMOUS = 1  # public convenings with member counts
 HOME_SIGNED_IN = 2 + 2  # + your convenings with member counts
-DETAIL_MEMBER = 2 + 2 + 1  # convening, your membership, members joined to user and organization
-DETAIL_PUBLIC = 2  # convening, delegation summary (anonymous: no membership lookup)
+# convening, your membership, members joined to user and organization; its frameworks (1)
+DETAIL_MEMBER = 2 + 2 + 1 + 1
+# convening, delegation summary (anonymous: no membership lookup); its frameworks (1)
+DETAIL_PUBLIC = 2 + 1
 MEMBERS_PAGE = 2 + 2 + 3  # convening, your membership; organizations, members, invitations
 
 

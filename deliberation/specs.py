@@ -20,7 +20,8 @@ def _text(title: str, description: str, max_length: int = 500) -> dict[str, Any]
         "type": "string",
         "minLength": 1,
         "maxLength": max_length,
-        "pattern": r"\S",
+        # Not blank, and no NUL (PostgreSQL's jsonb cannot store it).
+        "pattern": r"^(?=[\s\S]*\S)[^\u0000]*$",
         "title": title,
         "description": description,
     }
@@ -144,7 +145,7 @@ def spec_errors(kind: str, spec: Any) -> dict[str, list[str]]:
         elif error.validator == "pattern" and path and path[-1] in {"window", "min_duration"}:
             add(path, "Must be an ISO 8601 duration such as P90D.")
         elif error.validator == "pattern":
-            add(path, "Must not be blank.")
+            add(path, "Must contain text, and no NUL characters.")
         elif error.validator == "enum":
             add(path, f"Must be one of: {', '.join(map(str, error.validator_value))}.")
         elif error.validator == "type":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db.models import QuerySet
@@ -27,6 +28,8 @@ from deliberation.permissions import (
     check_amendment_decider,
 )
 
+# Every view that reads a body: too deeply nested JSON is a 400, not a 500.
+
 
 def _valid(serializer_class: type[Any], data: Any) -> dict[str, Any]:
     serializer = serializer_class(data=data)
@@ -41,7 +44,9 @@ class FrameworkListView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Framework]:
         if getattr(self, "swagger_fake_view", False):
             return Framework.objects.none()
-        return selectors.framework_list(convening=access_convening(self.request.user, self.kwargs["slug"]))
+        return selectors.framework_list(
+            convening=access_convening(self.request.user, self.kwargs["slug"])
+        )
 
     @extend_schema(request=s.FrameworkInputSerializer, responses={201: s.FrameworkSerializer})
     def post(self, request: Request, slug: str) -> Response:
@@ -73,7 +78,9 @@ class FrameworkTransitionView(APIView):
     def post(self, request: Request, slug: str) -> Response:
         framework = access_framework(request.user, slug, manage=True)
         data = _valid(s.TransitionSerializer, request.data)
-        framework = services.framework_transition(actor=request.user, framework=framework, to=data["to"])
+        framework = services.framework_transition(
+            actor=request.user, framework=framework, to=data["to"]
+        )
         return Response(s.FrameworkSerializer(framework).data)
 
 
@@ -84,7 +91,9 @@ class ClauseListView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Clause]:
         if getattr(self, "swagger_fake_view", False):
             return Clause.objects.none()
-        return selectors.clause_list(framework=access_framework(self.request.user, self.kwargs["slug"]))
+        return selectors.clause_list(
+            framework=access_framework(self.request.user, self.kwargs["slug"])
+        )
 
     @extend_schema(request=s.ClauseInputSerializer, responses={201: s.ClauseSerializer})
     def post(self, request: Request, slug: str) -> Response:
@@ -102,7 +111,9 @@ class ClauseReorderView(APIView):
         framework = access_framework(request.user, slug, manage=True)
         data = _valid(s.ReorderSerializer, request.data)
         services.clause_reorder(actor=request.user, framework=framework, order=data["order"])
-        return Response(s.ClauseSerializer(selectors.clause_list(framework=framework), many=True).data)
+        return Response(
+            s.ClauseSerializer(selectors.clause_list(framework=framework), many=True).data
+        )
 
 
 class ClauseDetailView(APIView):
@@ -149,6 +160,11 @@ def _spec_changes(old: Any, new: Any) -> list[dict[str, Any]]:
     ]
 
 
+# ASCII digits only ("²".isdigit() is true but int() refuses it), and not thousands of them.
+_VERSION_NUMBER = re.compile(r"[0-9]{1,30}")
+_MAX_VERSION = 2_147_483_647
+
+
 class DiffView(APIView):
     @extend_schema(
         parameters=[
@@ -162,10 +178,14 @@ class DiffView(APIView):
         numbers = {}
         for name in ("from", "to"):
             raw = request.query_params.get(name, "")
-            if not raw.isdigit() or int(raw) < 1:
+            if not _VERSION_NUMBER.fullmatch(raw) or int(raw) < 1:
                 raise DomainError("Give a version number (1, 2, …).", field=name)
             numbers[name] = int(raw)
-        versions = {v.number: v for v in selectors.version_list(clause=clause).filter(number__in=numbers.values())}
+        # A number past the column's range cannot exist; the database would overflow on it.
+        wanted = [n for n in numbers.values() if n <= _MAX_VERSION]
+        versions = {
+            v.number: v for v in selectors.version_list(clause=clause).filter(number__in=wanted)
+        }
         for name, number in numbers.items():
             if number not in versions:
                 raise DomainError(f"Version {number} does not exist.", field=name, status=404)
@@ -213,11 +233,15 @@ class AmendmentActionView(APIView):
         if self.verb == "accept":
             check_amendment_decider(request.user, amendment)
             data = _valid(s.DecisionSerializer, request.data)
-            services.amendment_accept(actor=request.user, amendment=amendment, reason=data["reason"])
+            services.amendment_accept(
+                actor=request.user, amendment=amendment, reason=data["reason"]
+            )
         elif self.verb == "reject":
             check_amendment_decider(request.user, amendment)
             data = _valid(s.RejectSerializer, request.data)
-            services.amendment_reject(actor=request.user, amendment=amendment, reason=data["reason"])
+            services.amendment_reject(
+                actor=request.user, amendment=amendment, reason=data["reason"]
+            )
         elif self.verb == "withdraw":
             check_amendment_author(request.user, amendment)
             services.amendment_withdraw(actor=request.user, amendment=amendment)
@@ -236,14 +260,18 @@ class AlternativeListView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Alternative]:
         if getattr(self, "swagger_fake_view", False):
             return Alternative.objects.none()
-        return selectors.alternative_list(clause=access_clause(self.request.user, self.kwargs["pk"]))
+        return selectors.alternative_list(
+            clause=access_clause(self.request.user, self.kwargs["pk"])
+        )
 
     @extend_schema(request=s.AlternativeInputSerializer, responses={201: s.AlternativeSerializer})
     def post(self, request: Request, pk: int) -> Response:
         clause = access_clause(request.user, pk, propose=True)
         data = _valid(s.AlternativeInputSerializer, request.data)
         spec = data.pop("spec", ...)
-        alternative = services.alternative_propose(actor=request.user, clause=clause, spec=spec, **data)
+        alternative = services.alternative_propose(
+            actor=request.user, clause=clause, spec=spec, **data
+        )
         alternative = selectors.alternative_list(clause=clause).get(pk=alternative.pk)
         return Response(s.AlternativeSerializer(alternative).data, status=status.HTTP_201_CREATED)
 
@@ -259,7 +287,9 @@ class AlternativeWithdrawView(APIView):
         clause = access_clause(request.user, alternative.clause_id)
         check_alternative_proposer(request.user, alternative)
         services.alternative_withdraw(actor=request.user, alternative=alternative)
-        return Response(s.AlternativeSerializer(selectors.alternative_list(clause=clause).get(pk=pk)).data)
+        return Response(
+            s.AlternativeSerializer(selectors.alternative_list(clause=clause).get(pk=pk)).data
+        )
 
 
 class ResolveView(APIView):
@@ -272,7 +302,9 @@ class ResolveView(APIView):
         alternative = Alternative.objects.filter(pk=data["alternative"], clause=clause).first()
         if alternative is None:
             raise DomainError("No such alternative on this clause.", field="alternative")
-        services.alternatives_resolve(actor=request.user, clause=clause, alternative=alternative, reason=data["reason"])
+        services.alternatives_resolve(
+            actor=request.user, clause=clause, alternative=alternative, reason=data["reason"]
+        )
         return Response(s.ClauseSerializer(access_clause(request.user, pk)).data)
 
 
@@ -280,7 +312,12 @@ class ClauseKindsView(APIView):
     @extend_schema(responses=s.ClauseKindSerializer(many=True))
     def get(self, request: Request) -> Response:
         kinds = [
-            {"kind": kind, "label": label, "has_spec": specs.has_spec(kind), "schema": specs.SCHEMAS[kind]}
+            {
+                "kind": kind,
+                "label": label,
+                "has_spec": specs.has_spec(kind),
+                "schema": specs.SCHEMAS[kind],
+            }
             for kind, label in ClauseKind.choices
         ]
         return Response(kinds)

@@ -53,9 +53,22 @@ class SpecError(DomainError):
         )
 
 
+def _nul_paths(value: Any, path: str = "spec") -> list[str]:
+    """Paths of strings holding NUL, which PostgreSQL cannot store in jsonb (a 500, not a 400)."""
+    if isinstance(value, str):
+        return [path] if "\x00" in value else []
+    if isinstance(value, dict):
+        return [p for key, item in value.items() for p in _nul_paths(item, f"{path}.{key}")]
+    if isinstance(value, list):
+        return [p for index, item in enumerate(value) for p in _nul_paths(item, f"{path}.{index}")]
+    return []
+
+
 def clean_spec(kind: str, spec: Any) -> Any:
-    spec = specs.normalize(kind, spec)
+    # Exactly what GET /api/v1/clause-kinds/ publishes: a kind without a spec takes null, not {}.
     errors = specs.spec_errors(kind, spec)
+    for path in _nul_paths(spec):
+        errors.setdefault(path, []).append("Null characters are not allowed.")
     if errors:
         raise SpecError(errors)
     return spec

@@ -29,7 +29,9 @@ def _broker() -> str:
     if not settings.REDIS_URL:
         return "inline"
     try:
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2
+        )
         client.ping()
     except redis.RedisError:
         logger.exception("health check: broker is down")

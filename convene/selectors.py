@@ -14,9 +14,9 @@ def convening_list(*, user: Any) -> QuerySet[Convening]:
     visible = Q(visibility=Convening.Visibility.PUBLIC)
     if user is not None and user.is_authenticated:
         visible |= Q(memberships__user=user)
-    return Convening.objects.filter(
-        pk__in=Convening.objects.filter(visible).values("pk")
-    ).order_by("-created_at", "-id")
+    return Convening.objects.filter(pk__in=Convening.objects.filter(visible).values("pk")).order_by(
+        "-created_at", "-id"
+    )
 
 
 def public_convening_list() -> QuerySet[Convening]:
@@ -54,11 +54,7 @@ def organization_list() -> QuerySet[Organization]:
 
 
 def audit_event_list(*, convening: Convening) -> QuerySet[AuditEvent]:
-    return (
-        AuditEvent.objects.filter(convening=convening)
-        .select_related("actor")
-        .order_by("seq")
-    )
+    return AuditEvent.objects.filter(convening=convening).select_related("actor").order_by("seq")
 
 
 def convening_cards(*, user: Any = None) -> QuerySet[Convening]:

@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
     soft_time_limit=60,
     time_limit=90,
 )
-def email_send(self: object, message_id: int) -> bool:  # noqa: ARG001
+def email_send(self: object, message_id: int) -> bool:
     """Send one outbox message; a message already sent is left alone."""
     from convene.models import EmailOutbox
 

@@ -8,7 +8,9 @@ from markdown_it import MarkdownIt
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
     "table"
 )
-_md.validateLink = lambda url: url.strip().lower().startswith(("http://", "https://", "mailto:", "#", "/"))  # type: ignore[method-assign]
+_md.validateLink = lambda url: (
+    url.strip().lower().startswith(("http://", "https://", "mailto:", "#", "/"))
+)  # type: ignore[method-assign]
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li",

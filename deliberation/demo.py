@@ -136,7 +136,11 @@ CLAUSES: list[tuple[str, str, str, dict[str, Any] | None, list[tuple[str, Any, s
         "verification",
         "Compute audits",
         "Parties verify compliance through audits of data-centre compute usage.",
-        {"mechanism": "compute audit", "verifier": "accredited national auditor", "frequency": "quarterly"},
+        {
+            "mechanism": "compute audit",
+            "verifier": "accredited national auditor",
+            "frequency": "quarterly",
+        },
         [
             (
                 "Parties verify compliance through on-site and remote audits of data-centre compute "
@@ -198,7 +202,11 @@ AMENDMENTS = [
 BRACKETED = (
     11,
     [
-        ("lena.hartmann@example.org", "The Parties review this Framework every two years.", "Predictable cadence."),
+        (
+            "lena.hartmann@example.org",
+            "The Parties review this Framework every two years.",
+            "Predictable cadence.",
+        ),
         (
             "wanjiru.kamau@example.org",
             "The Parties review this Framework every year, and within 60 days of any pause.",
@@ -237,14 +245,22 @@ def _framework(*, convening: Convening, organizer: User) -> Framework:
                 rationale=rationale,
             )
         clauses.append(clause)
-    framework = services.framework_transition(actor=organizer, framework=framework, to="consultation")
+    framework = services.framework_transition(
+        actor=organizer, framework=framework, to="consultation"
+    )
     for index, email, text, rationale in AMENDMENTS:
         services.amendment_propose(
-            actor=User.objects.get(email=email), clause=clauses[index], text=text, rationale=rationale
+            actor=User.objects.get(email=email),
+            clause=clauses[index],
+            text=text,
+            rationale=rationale,
         )
     index, options = BRACKETED
     for email, text, rationale in options:
         services.alternative_propose(
-            actor=User.objects.get(email=email), clause=clauses[index], text=text, rationale=rationale
+            actor=User.objects.get(email=email),
+            clause=clauses[index],
+            text=text,
+            rationale=rationale,
         )
     return framework

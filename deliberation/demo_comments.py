@@ -60,10 +60,14 @@ def seed(*, framework: Framework, organizer: User) -> int:
         return 0
     rng = random.Random(2026)  # noqa: S311 - demo data, not security
     members = list(
-        Membership.objects.filter(convening=framework.convening, role=Role.PARTICIPANT).select_related("user")
+        Membership.objects.filter(
+            convening=framework.convening, role=Role.PARTICIPANT
+        ).select_related("user")
     )
     observers = list(
-        Membership.objects.filter(convening=framework.convening, role=Role.OBSERVER).select_related("user")
+        Membership.objects.filter(convening=framework.convening, role=Role.OBSERVER).select_related(
+            "user"
+        )
     )
     clauses = list(Clause.objects.filter(framework=framework).order_by("position"))
     top_level: list[Comment] = []
@@ -79,7 +83,9 @@ def seed(*, framework: Framework, organizer: User) -> int:
                 words = paragraphs[0].split()
                 start = rng.randrange(max(1, len(words) - 4))
                 anchor = {"paragraph": 0, "quote": " ".join(words[start : start + 4])}
-            comment = services.comment_post(actor=member.user, clause=clause, body=body, anchor=anchor)
+            comment = services.comment_post(
+                actor=member.user, clause=clause, body=body, anchor=anchor
+            )
             top_level.append(comment)
             posted += 1
     threads = list(top_level)
@@ -89,7 +95,9 @@ def seed(*, framework: Framework, organizer: User) -> int:
         body = rng.choice(REPLIES).format(n=rng.randint(1, len(clauses)))
         if rng.random() < 0.15 and parent.author.handle:
             body = f"@{parent.author.handle} {body}"
-        reply = services.comment_post(actor=author.user, clause=parent.clause, body=body, parent=parent)
+        reply = services.comment_post(
+            actor=author.user, clause=parent.clause, body=body, parent=parent
+        )
         if reply.depth < 5:
             threads.append(reply)
         posted += 1
@@ -101,8 +109,13 @@ def seed(*, framework: Framework, organizer: User) -> int:
                 services.reaction_set(actor=member.user, comment=comment, stance=stance)
     for comment in top_level[: len(top_level) // 3]:
         outcome = rng.choice(list(RESPONSES))
-        services.disposition_set(actor=organizer, comment=comment, outcome=outcome, response=RESPONSES[outcome])
-    for comment, reason in ((threads[-1], "Off-topic"), (threads[-2], "Personal remark about a delegate")):
+        services.disposition_set(
+            actor=organizer, comment=comment, outcome=outcome, response=RESPONSES[outcome]
+        )
+    for comment, reason in (
+        (threads[-1], "Off-topic"),
+        (threads[-2], "Personal remark about a delegate"),
+    ):
         flagger = next(m for m in members if m.user_id != comment.author_id)
         services.comment_flag(actor=flagger.user, comment=comment, reason=reason)
     return posted

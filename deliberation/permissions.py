@@ -47,7 +47,9 @@ def _check(user: Any, framework: Framework, manage: bool, propose: bool) -> None
         raise PermissionDenied("Only participants and organizers may propose text.")
 
 
-def access_framework(user: Any, slug: str, *, manage: bool = False, propose: bool = False) -> Framework:
+def access_framework(
+    user: Any, slug: str, *, manage: bool = False, propose: bool = False
+) -> Framework:
     framework = Framework.objects.select_related("convening").filter(slug=slug).first()
     if framework is None:
         raise Http404("No such framework.")
@@ -55,7 +57,9 @@ def access_framework(user: Any, slug: str, *, manage: bool = False, propose: boo
     return framework
 
 
-def access_clause(user: Any, clause_id: int, *, manage: bool = False, propose: bool = False) -> Clause:
+def access_clause(
+    user: Any, clause_id: int, *, manage: bool = False, propose: bool = False
+) -> Clause:
     clause = (
         Clause.objects.select_related("framework__convening", "current_version")
         .filter(pk=clause_id)
@@ -95,7 +99,8 @@ def check_alternative_proposer(user: Any, alternative: Alternative) -> None:
 
 
 def access_comment(user: Any, comment_id: int, *, manage: bool = False) -> Comment:
-    """Fetch a comment the user may read (else 404); with ``manage``, one they moderate (else 403)."""
+    """Fetch a comment the user may read (else 404); with ``manage``, one they moderate
+    (else 403)."""
     comment = (
         Comment.objects.select_related("clause__framework__convening", "clause__current_version")
         .filter(pk=comment_id)

@@ -9,7 +9,11 @@ from deliberation.models import Alternative, Amendment, Clause, ClauseVersion, F
 
 
 def framework_list(*, convening: Convening) -> QuerySet[Framework]:
-    return Framework.objects.filter(convening=convening).select_related("convening").order_by("-created_at", "-id")
+    return (
+        Framework.objects.filter(convening=convening)
+        .select_related("convening")
+        .order_by("-created_at", "-id")
+    )
 
 
 def clause_list(*, framework: Framework) -> QuerySet[Clause]:
@@ -36,4 +40,8 @@ def amendment_list(*, clause: Clause) -> QuerySet[Amendment]:
 
 
 def alternative_list(*, clause: Clause) -> QuerySet[Alternative]:
-    return Alternative.objects.filter(clause=clause).select_related("proposer", "resolved_by").order_by("label")
+    return (
+        Alternative.objects.filter(clause=clause)
+        .select_related("proposer", "resolved_by")
+        .order_by("label")
+    )

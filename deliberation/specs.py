@@ -44,7 +44,11 @@ _THRESHOLD_PROPERTIES: dict[str, Any] = {
         "title": "Comparator",
         "description": "How the measured value is compared with the threshold.",
     },
-    "threshold": {"type": "number", "title": "Threshold", "description": "The value compared against."},
+    "threshold": {
+        "type": "number",
+        "title": "Threshold",
+        "description": "The value compared against.",
+    },
     "unit": _text("Unit", "Unit of the metric and threshold, e.g. months.", 100),
     "window": _duration("Measurement window", "Period over which the metric is measured."),
     "evidence_source": _text("Evidence source", "Who or what supplies the measurement."),
@@ -94,8 +98,12 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "Adjudication",
         {
             "body": _text("Body", "The independent body that decides."),
-            "composition": _text("Composition", "Who sits on it, e.g. seats per stakeholder group.", 2000),
-            "decision_rule": _text("Decision rule", "How it decides, e.g. two-thirds of members.", 1000),
+            "composition": _text(
+                "Composition", "Who sits on it, e.g. seats per stakeholder group.", 2000
+            ),
+            "decision_rule": _text(
+                "Decision rule", "How it decides, e.g. two-thirds of members.", 1000
+            ),
         },
     ),
     "general": _NO_SPEC,
@@ -127,7 +135,9 @@ def spec_errors(kind: str, spec: Any) -> dict[str, list[str]]:
         if message not in messages:
             messages.append(message)
 
-    for error in sorted(_VALIDATORS[kind].iter_errors(spec), key=lambda e: [str(p) for p in e.path]):
+    for error in sorted(
+        _VALIDATORS[kind].iter_errors(spec), key=lambda e: [str(p) for p in e.path]
+    ):
         path = list(error.path)
         if error.validator == "required":
             for name in error.validator_value:
@@ -141,7 +151,11 @@ def spec_errors(kind: str, spec: Any) -> dict[str, list[str]]:
             if error.validator_value == "null":
                 add(path, f"A {kind} clause has no spec; send null.")
             else:
-                add(path, f"A {kind} clause needs a spec object with: {', '.join(SCHEMAS[kind]['required'])}.")
+                add(
+                    path,
+                    f"A {kind} clause needs a spec object with: "
+                    f"{', '.join(SCHEMAS[kind]['required'])}.",
+                )
         elif error.validator == "pattern" and path and path[-1] in {"window", "min_duration"}:
             add(path, "Must be an ISO 8601 duration such as P90D.")
         elif error.validator == "pattern":

@@ -20,7 +20,10 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
-    "DEFAULT_THROTTLE_RATES": {"write": "10000/min", "anon_write": "10000/min", "sign_in": "10000/min",
+    "DEFAULT_THROTTLE_RATES": {
+        "write": "10000/min",
+        "anon_write": "10000/min",
+        "sign_in": "10000/min",
         "comment": "10000/min",
     },
 }

@@ -19,7 +19,6 @@ from convene.models import (
 )
 from convene.services.members import membership_payload
 
-
 # Taken by page URLs under /c/ (e.g. /c/new/ is the create form).
 RESERVED_SLUGS = frozenset({"new", "edit", "api", "admin"})
 

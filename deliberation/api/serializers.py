@@ -88,7 +88,17 @@ class VersionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ClauseVersion
-        fields = ["number", "text", "spec", "author", "rationale", "created_at", "hash", "amendment", "alternative"]
+        fields = [
+            "number",
+            "text",
+            "spec",
+            "author",
+            "rationale",
+            "created_at",
+            "hash",
+            "amendment",
+            "alternative",
+        ]
 
 
 class DiffOpSerializer(serializers.Serializer):
@@ -145,7 +155,10 @@ class AmendmentSerializer(serializers.ModelSerializer):
 
     def get_is_stale(self, obj: Amendment) -> bool:
         """Open, but written against a version that is no longer current: needs a rebase."""
-        return obj.status == Amendment.Status.OPEN and obj.base_version_id != obj.clause.current_version_id
+        return (
+            obj.status == Amendment.Status.OPEN
+            and obj.base_version_id != obj.clause.current_version_id
+        )
 
 
 class AlternativeSerializer(serializers.ModelSerializer):
@@ -154,7 +167,17 @@ class AlternativeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Alternative
-        fields = ["id", "label", "text", "spec", "rationale", "proposer", "status", "resolution_reason", "created_at"]
+        fields = [
+            "id",
+            "label",
+            "text",
+            "spec",
+            "rationale",
+            "proposer",
+            "status",
+            "resolution_reason",
+            "created_at",
+        ]
 
 
 class ClauseKindSerializer(serializers.Serializer):
@@ -200,7 +223,9 @@ class ClauseUpdateSerializer(serializers.Serializer):
 
 
 class ReorderSerializer(serializers.Serializer):
-    order = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=2000)
+    order = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=2000
+    )
 
 
 class AmendmentInputSerializer(serializers.Serializer):

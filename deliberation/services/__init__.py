@@ -10,7 +10,11 @@ from deliberation.services.comments import (
     disposition_set,
     reaction_set,
 )
-from deliberation.services.frameworks import framework_create, framework_transition, framework_update
+from deliberation.services.frameworks import (
+    framework_create,
+    framework_transition,
+    framework_update,
+)
 from deliberation.services.proposals import (
     alternative_propose,
     alternative_withdraw,
@@ -32,16 +36,16 @@ __all__ = [
     "amendment_reject",
     "amendment_withdraw",
     "clause_create",
+    "clause_reorder",
+    "clause_update",
     "comment_delete",
     "comment_edit",
     "comment_flag",
     "comment_moderate",
     "comment_post",
     "disposition_set",
-    "reaction_set",
-    "clause_reorder",
-    "clause_update",
     "framework_create",
     "framework_transition",
     "framework_update",
+    "reaction_set",
 ]

@@ -63,7 +63,12 @@ def clause_create(
             actor=actor,
             verb="clause.created",
             target=clause,
-            payload={"kind": kind, "title": title, "position": clause.position, "version_hash": version.hash},
+            payload={
+                "kind": kind,
+                "title": title,
+                "position": clause.position,
+                "version_hash": version.hash,
+            },
         )
     return clause
 
@@ -137,7 +142,9 @@ def clause_reorder(*, actor: User, framework: Framework, order: list[int]) -> li
                 parts.append(f"missing {missing}")
             if unknown:
                 parts.append(f"not in this framework {unknown}")
-            raise DomainError(f"List every clause of the framework once ({'; '.join(parts)}).", field="order")
+            raise DomainError(
+                f"List every clause of the framework once ({'; '.join(parts)}).", field="order"
+            )
         if order == ids:
             return list(framework.clauses.order_by("position"))
         framework.clauses.update(position=F("position") + _SHIFT)

@@ -1,4 +1,5 @@
-"""Frameworks: create, edit, and move through draft → consultation → voting → adopted → published."""
+"""Frameworks: create, edit, and move them through their statuses
+(draft → consultation → voting → adopted → published, or withdrawn)."""
 
 from __future__ import annotations
 
@@ -66,7 +67,9 @@ def framework_update(*, actor: User, framework: Framework, **changes: Any) -> Fr
         if not changes["title"]:
             raise DomainError("A title is required.", field="title")
     with transaction.atomic():
-        framework = Framework.objects.select_for_update().select_related("convening").get(pk=framework.pk)
+        framework = (
+            Framework.objects.select_for_update().select_related("convening").get(pk=framework.pk)
+        )
         require_gate("edit_framework", framework)
         changed = {k: v for k, v in changes.items() if getattr(framework, k) != v}
         if changed:
@@ -91,7 +94,9 @@ def framework_transition(*, actor: User, framework: Framework, to: str) -> Frame
         )
     with transaction.atomic():
         # Locked: two organizers moving the framework at once must not both succeed from one state.
-        framework = Framework.objects.select_for_update().select_related("convening").get(pk=framework.pk)
+        framework = (
+            Framework.objects.select_for_update().select_related("convening").get(pk=framework.pk)
+        )
         current = framework.status
         if to not in gates.TRANSITIONS[current]:
             raise Conflict(gates.transition_refusal(current, to), field="to")

@@ -68,7 +68,9 @@ def amendment_propose(
 
 def _lock_amendment(amendment: Amendment) -> tuple[Amendment, Clause, Framework]:
     clause, framework = _lock_clause(amendment.clause_id)
-    amendment = Amendment.objects.select_for_update().select_related("base_version").get(pk=amendment.pk)
+    amendment = (
+        Amendment.objects.select_for_update().select_related("base_version").get(pk=amendment.pk)
+    )
     return amendment, clause, framework
 
 
@@ -95,7 +97,12 @@ def amendment_accept(*, actor: User, amendment: Amendment, reason: str = "") -> 
         if reason.strip():
             rationale += f"\n\nOrganizer: {reason.strip()}"
         version = version_add(
-            clause=clause, text=amendment.text, spec=spec, author=actor, rationale=rationale, amendment=amendment
+            clause=clause,
+            text=amendment.text,
+            spec=spec,
+            author=actor,
+            rationale=rationale,
+            amendment=amendment,
         )
         amendment.status = Amendment.Status.ACCEPTED
         amendment.decided_by, amendment.decided_at = actor, timezone.now()
@@ -147,7 +154,12 @@ def amendment_withdraw(*, actor: User, amendment: Amendment) -> Amendment:
 
 
 def amendment_rebase(
-    *, actor: User, amendment: Amendment, text: str | None = None, spec: Any = ..., rationale: str | None = None
+    *,
+    actor: User,
+    amendment: Amendment,
+    text: str | None = None,
+    spec: Any = ...,
+    rationale: str | None = None,
 ) -> Amendment:
     """Move an open amendment onto the clause's current version, optionally with new wording."""
     with transaction.atomic():
@@ -205,7 +217,12 @@ def alternative_propose(
         _require_open_clause(clause)
         new_spec = clean_spec(clause.kind, clause.spec if spec is ... else spec)
         alternative = Alternative.objects.create(
-            clause=clause, label=_next_label(clause), text=text, spec=new_spec, rationale=why, proposer=actor
+            clause=clause,
+            label=_next_label(clause),
+            text=text,
+            spec=new_spec,
+            rationale=why,
+            proposer=actor,
         )
         _refresh_bracket(clause)
         audit_append(
@@ -238,7 +255,9 @@ def alternative_withdraw(*, actor: User, alternative: Alternative) -> Alternativ
     return alternative
 
 
-def alternatives_resolve(*, actor: User, clause: Clause, alternative: Alternative, reason: str) -> Clause:
+def alternatives_resolve(
+    *, actor: User, clause: Clause, alternative: Alternative, reason: str
+) -> Clause:
     """Choose one open alternative: it becomes the clause's next version; the other open ones are
     marked not chosen, and the record keeps who chose which and why."""
     reason = clean_rationale(reason, field="reason")
@@ -246,7 +265,9 @@ def alternatives_resolve(*, actor: User, clause: Clause, alternative: Alternativ
         clause, framework = _lock_clause(clause.pk)
         require_gate("decide", framework)
         _require_open_clause(clause)
-        chosen = Alternative.objects.select_for_update().filter(pk=alternative.pk, clause=clause).first()
+        chosen = (
+            Alternative.objects.select_for_update().filter(pk=alternative.pk, clause=clause).first()
+        )
         if chosen is None:
             raise DomainError("This alternative belongs to another clause.", field="alternative")
         if chosen.status != Alternative.Status.OPEN:
@@ -257,8 +278,13 @@ def alternatives_resolve(*, actor: User, clause: Clause, alternative: Alternativ
             .exclude(pk=chosen.pk)
             .values_list("label", flat=True)
         )
-        Alternative.objects.filter(clause=clause, status=Alternative.Status.OPEN).exclude(pk=chosen.pk).update(
-            status=Alternative.Status.NOT_CHOSEN, resolved_by=actor, resolved_at=now, resolution_reason=reason
+        Alternative.objects.filter(clause=clause, status=Alternative.Status.OPEN).exclude(
+            pk=chosen.pk
+        ).update(
+            status=Alternative.Status.NOT_CHOSEN,
+            resolved_by=actor,
+            resolved_at=now,
+            resolution_reason=reason,
         )
         chosen.status = Alternative.Status.CHOSEN
         chosen.resolved_by, chosen.resolved_at, chosen.resolution_reason = actor, now, reason
@@ -268,7 +294,10 @@ def alternatives_resolve(*, actor: User, clause: Clause, alternative: Alternativ
             text=chosen.text,
             spec=clean_spec(clause.kind, chosen.spec),
             author=actor,
-            rationale=f"Option {chosen.label} chosen over {', '.join(others) or 'no other option'}: {reason}",
+            rationale=(
+                f"Option {chosen.label} chosen over "
+                f"{', '.join(others) or 'no other option'}: {reason}"
+            ),
             alternative=chosen,
         )
         _refresh_bracket(clause)

@@ -9,8 +9,9 @@ from convene import hashchain
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-(10**9), 10**9) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=10,
 )
 contents = st.dictionaries(st.text(min_size=1, max_size=8), json_values, max_size=5)
@@ -26,7 +27,9 @@ def build(items: list[dict]) -> list[hashchain.Link]:
 
 
 def test_canonical_json_ignores_key_order() -> None:
-    assert hashchain.canonical_json({"b": 1, "a": "é"}) == hashchain.canonical_json({"a": "é", "b": 1})
+    assert hashchain.canonical_json({"b": 1, "a": "é"}) == hashchain.canonical_json(
+        {"a": "é", "b": 1}
+    )
     assert hashchain.canonical_json({"a": "é"}) == '{"a":"é"}'.encode()
 
 
@@ -41,7 +44,9 @@ def test_changing_any_content_is_caught_at_that_link(items: list[dict], data) ->
     index = data.draw(st.integers(0, len(links) - 1))
     tampered = dict(links[index].content)
     tampered["__tampered__"] = True
-    links[index] = hashchain.Link(links[index].seq, tampered, links[index].prev_hash, links[index].hash)
+    links[index] = hashchain.Link(
+        links[index].seq, tampered, links[index].prev_hash, links[index].hash
+    )
     broken = hashchain.verify(links)
     assert broken is not None and broken.seq == index + 1
 
@@ -58,6 +63,8 @@ def test_removing_a_link_is_caught(items: list[dict], data) -> None:  # type: ig
 def test_rehashing_a_tampered_link_still_breaks_the_next_one() -> None:
     links = build([{"n": 1}, {"n": 2}, {"n": 3}])
     forged = {"n": 20}
-    links[1] = hashchain.Link(2, forged, links[1].prev_hash, hashchain.link_hash(links[1].prev_hash, forged))
+    links[1] = hashchain.Link(
+        2, forged, links[1].prev_hash, hashchain.link_hash(links[1].prev_hash, forged)
+    )
     broken = hashchain.verify(links)
     assert broken is not None and broken.seq == 3

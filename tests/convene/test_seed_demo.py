@@ -12,12 +12,16 @@ def test_seed_demo_builds_the_demo_and_is_idempotent(capsys) -> None:  # type: i
     call_command("seed_demo")
     convening = Convening.objects.get(slug="global-ai-safety-brake")
     members = Membership.objects.filter(convening=convening)
-    groups = {g for g in members.filter(role=Role.PARTICIPANT).values_list("stakeholder_group", flat=True)}
+    groups = {
+        g for g in members.filter(role=Role.PARTICIPANT).values_list("stakeholder_group", flat=True)
+    }
     assert groups == {"policymaker", "industry", "civil_society"}
     assert members.filter(role=Role.PARTICIPANT).count() == 18
     assert members.filter(role=Role.OBSERVER).count() == 2
     assert members.filter(role=Role.ORGANIZER).count() == 1
-    countries = set(members.exclude(organization=None).values_list("organization__country", flat=True))
+    countries = set(
+        members.exclude(organization=None).values_list("organization__country", flat=True)
+    )
     assert len(countries) >= 5
     assert Invitation.objects.filter(convening=convening, accepted_at=None).count() == 3
     events = AuditEvent.objects.count()
@@ -56,8 +60,14 @@ def test_seed_demo_adds_the_discussion() -> None:
     comments = Comment.objects.filter(clause__framework__slug="coordinated-pause-framework")
     assert comments.count() == 150
     top = comments.filter(parent=None)
-    assert set(comments.values_list("author_group", flat=True)) >= {"policymaker", "industry", "civil_society"}
-    assert comments.exclude(parent=None).exists() and comments.exclude(anchor_paragraph=None).exists()
+    assert set(comments.values_list("author_group", flat=True)) >= {
+        "policymaker",
+        "industry",
+        "civil_society",
+    }
+    assert (
+        comments.exclude(parent=None).exists() and comments.exclude(anchor_paragraph=None).exists()
+    )
     assert Reaction.objects.filter(comment__in=comments).exists()
     assert Flag.objects.filter(comment__in=comments).count() == 2
     dispositions = Disposition.objects.filter(comment__in=comments).count()

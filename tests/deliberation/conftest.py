@@ -20,7 +20,11 @@ TRIGGER_SPEC = {
     "evidence_source": "independent evaluation lab report",
 }
 LIFT_SPEC = {**TRIGGER_SPEC, "comparator": ">", "threshold": 12, "min_duration": "P90D"}
-VERIFICATION_SPEC = {"mechanism": "compute audit", "verifier": "accredited auditor", "frequency": "quarterly"}
+VERIFICATION_SPEC = {
+    "mechanism": "compute audit",
+    "verifier": "accredited auditor",
+    "frequency": "quarterly",
+}
 ADJUDICATION_SPEC = {
     "body": "Independent Adjudication Panel",
     "composition": "three seats per stakeholder group",
@@ -61,9 +65,14 @@ def make_drafting(world: World, *, status: str = "consultation") -> Drafting:
         text="A pause is triggered when the task horizon doubles too fast.",
         spec=TRIGGER_SPEC,
     )
-    path = {"draft": [], "consultation": ["consultation"], "voting": ["consultation", "voting"],
-            "adopted": ["consultation", "voting", "adopted"],
-            "published": ["consultation", "voting", "adopted", "published"], "withdrawn": ["withdrawn"]}
+    path = {
+        "draft": [],
+        "consultation": ["consultation"],
+        "voting": ["consultation", "voting"],
+        "adopted": ["consultation", "voting", "adopted"],
+        "published": ["consultation", "voting", "adopted", "published"],
+        "withdrawn": ["withdrawn"],
+    }
     for to in path[status]:
         framework = services.framework_transition(actor=world.organizer, framework=framework, to=to)
     return Drafting(world, framework, scope, trigger)

@@ -9,7 +9,9 @@ from tests.deliberation.conftest import Drafting
 def test_anchored_comment_reply_reaction_and_disposition(drafting: Drafting) -> None:
     w = drafting.world
     clause = drafting.trigger
-    policymaker, industry, organizer = (client_for(u) for u in (w.policymaker, w.industry, w.organizer))
+    policymaker, industry, organizer = (
+        client_for(u) for u in (w.policymaker, w.industry, w.organizer)
+    )
     r = policymaker.post(
         f"/api/v1/clauses/{clause.pk}/comments/",
         {"body": "Too *slow*, @industry?", "anchor": {"paragraph": 0, "quote": "doubles too fast"}},
@@ -21,7 +23,9 @@ def test_anchored_comment_reply_reaction_and_disposition(drafting: Drafting) -> 
     assert top["author"]["stakeholder_group"] == "policymaker"
     assert "<em>slow</em>" in top["body_html"]
     r = industry.post(
-        f"/api/v1/clauses/{clause.pk}/comments/", {"body": "Agreed.", "parent": top["id"]}, format="json"
+        f"/api/v1/clauses/{clause.pk}/comments/",
+        {"body": "Agreed.", "parent": top["id"]},
+        format="json",
     )
     assert r.status_code == 201, r.json()
     reply = r.json()
@@ -50,7 +54,9 @@ def test_anchored_comment_reply_reaction_and_disposition(drafting: Drafting) -> 
 
 def test_authors_cannot_flag_their_own_comment(drafting: Drafting) -> None:
     client = client_for(drafting.world.policymaker)
-    r = client.post(f"/api/v1/clauses/{drafting.scope.pk}/comments/", {"body": "Mine."}, format="json")
+    r = client.post(
+        f"/api/v1/clauses/{drafting.scope.pk}/comments/", {"body": "Mine."}, format="json"
+    )
     r = client.post(f"/api/v1/comments/{r.json()['id']}/flag/", {"reason": "spam"}, format="json")
     assert r.status_code == 409
     assert "own comment" in r.json()["detail"]
@@ -59,10 +65,14 @@ def test_authors_cannot_flag_their_own_comment(drafting: Drafting) -> None:
 def test_deleted_comments_take_no_disposition(drafting: Drafting) -> None:
     w = drafting.world
     author = client_for(w.policymaker)
-    r = author.post(f"/api/v1/clauses/{drafting.scope.pk}/comments/", {"body": "Gone soon."}, format="json")
+    r = author.post(
+        f"/api/v1/clauses/{drafting.scope.pk}/comments/", {"body": "Gone soon."}, format="json"
+    )
     comment_id = r.json()["id"]
     assert author.delete(f"/api/v1/comments/{comment_id}/").status_code == 200
     r = client_for(w.organizer).put(
-        f"/api/v1/comments/{comment_id}/disposition/", {"outcome": "noted", "response": "Ok."}, format="json"
+        f"/api/v1/comments/{comment_id}/disposition/",
+        {"outcome": "noted", "response": "Ok."},
+        format="json",
     )
     assert r.status_code == 409

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deliberation import diff
 
-words = st.sampled_from(["pause", "the", "trigger", "shall", "lift", "§2", "≤", "é", "<b>", "&", "90"])
+words = st.sampled_from(
+    ["pause", "the", "trigger", "shall", "lift", "§2", "≤", "é", "<b>", "&", "90"]
+)
 separators = st.sampled_from([" ", "  ", "\n", "\n\n", "\t", " \n "])
 prose = st.lists(st.tuples(words, separators), max_size=30).map(
     lambda pairs: "".join(w + s for w, s in pairs)
@@ -28,7 +32,7 @@ def test_equal_and_delete_spell_the_old_text(old: str, new: str) -> None:
     ops = diff.diff(old, new)
     assert "".join(op["text"] for op in ops if op["op"] != "insert") == old
     assert all(op["text"] for op in ops)
-    assert all(a["op"] != b["op"] for a, b in zip(ops, ops[1:]))
+    assert all(a["op"] != b["op"] for a, b in itertools.pairwise(ops))
 
 
 @given(prose)

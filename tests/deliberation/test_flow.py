@@ -13,7 +13,10 @@ def test_amendment_accepted_becomes_next_version_and_diff_shows_it(drafting: Dra
     clause = drafting.scope
     r = delegate.post(
         f"/api/v1/clauses/{clause.pk}/amendments/",
-        {"text": "This framework applies to all frontier AI developers.", "rationale": "Cover everyone."},
+        {
+            "text": "This framework applies to all frontier AI developers.",
+            "rationale": "Cover everyone.",
+        },
         format="json",
     )
     assert r.status_code == 201, r.json()

@@ -46,7 +46,9 @@ def _broken(kind: str) -> list[tuple[object, str]]:
     ("kind", "spec", "path"),
     [(kind, spec, path) for kind in SPECS for spec, path in _broken(kind)],
 )
-def test_bad_specs_are_refused_at_their_path_and_by_the_schema(kind: str, spec: object, path: str) -> None:
+def test_bad_specs_are_refused_at_their_path_and_by_the_schema(
+    kind: str, spec: object, path: str
+) -> None:
     errors = specs.spec_errors(kind, spec)
     assert path in errors, errors
     assert not Draft202012Validator(specs.SCHEMAS[kind]).is_valid(spec)
@@ -59,7 +61,9 @@ def test_prose_kinds_take_no_spec(kind: str) -> None:
     assert "spec" in specs.spec_errors(kind, {"metric": "x"})
 
 
-@pytest.mark.parametrize("duration", ["P90D", "P6M", "P1Y2M3D", "PT12H", "P2W", "P1DT1H30M", "PT0.5S"])
+@pytest.mark.parametrize(
+    "duration", ["P90D", "P6M", "P1Y2M3D", "PT12H", "P2W", "P1DT1H30M", "PT0.5S"]
+)
 def test_iso_durations_are_accepted(duration: str) -> None:
     assert specs.spec_errors("trigger", {**SPECS["trigger"], "window": duration}) == {}
 
@@ -70,4 +74,6 @@ def test_describe_reads_like_the_framework() -> None:
         "Pause is triggered when autonomous task horizon doubling time is ≤ 4 months over P180D, "
         "per independent evaluation lab report."
     )
-    assert "sustained for at least P90D" in specs.describe(SPECS["lift_condition"], "lift_condition")
+    assert "sustained for at least P90D" in specs.describe(
+        SPECS["lift_condition"], "lift_condition"
+    )

@@ -104,7 +104,10 @@ class Command(BaseCommand):
         for name, kind, country, _group in ORGANIZATIONS:
             org = Organization.objects.filter(name=name, country=country).first()
             orgs.append(
-                org or services.organization_create(actor=organizer, name=name, kind=kind, country=country)
+                org
+                or services.organization_create(
+                    actor=organizer, name=name, kind=kind, country=country
+                )
             )
         for index, (local, name, org_index) in enumerate(DELEGATES):
             user = _user(local, name)
@@ -122,7 +125,9 @@ class Command(BaseCommand):
         for local, name in OBSERVERS:
             user = _user(local, name)
             if not Membership.objects.filter(convening=convening, user=user).exists():
-                services.member_add(actor=organizer, convening=convening, user=user, role=Role.OBSERVER)
+                services.member_add(
+                    actor=organizer, convening=convening, user=user, role=Role.OBSERVER
+                )
         for email, role, group, org_index in INVITATIONS:
             if not Invitation.objects.filter(convening=convening, email=email).exists():
                 services.invitation_create(
@@ -139,7 +144,9 @@ class Command(BaseCommand):
 
     def _print_sign_ins(self) -> None:
         self.stdout.write(self.style.SUCCESS("Demo ready: Global AI Safety Brake"))
-        self.stdout.write(f"Sign in at http://127.0.0.1:8000/accounts/login/ with password {DEMO_PASSWORD!r}:")
+        self.stdout.write(
+            f"Sign in at http://127.0.0.1:8000/accounts/login/ with password {DEMO_PASSWORD!r}:"
+        )
         rows = [
             ("organizer", _email(ORGANIZER[0])),
             ("policymaker", _email(DELEGATES[0][0])),

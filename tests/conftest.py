@@ -22,6 +22,25 @@ def pytest_report_header(config: Any) -> list[str]:
     return [f"convene: database={db} redis={'yes' if settings.REDIS_URL else 'no'} ci={IN_CI}"]
 
 
+def clear_cache() -> None:
+    """Forget this test process's cache entries (rate-limit counters), and only those.
+
+    ``cache.clear()`` on Redis flushes the whole database, including other xdist workers'
+    counters and the queues of a running Celery worker test.
+    """
+    from django.core.cache import cache
+
+    backend = settings.CACHES["default"]["BACKEND"]
+    if not backend.endswith("RedisCache"):
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
 @dataclass
 class World:
     """One public convening with a member of every role, plus outsiders."""
@@ -130,4 +149,4 @@ def membership_of() -> Any:
     return get
 
 
-__all__ = ["ACTORS", "PASSWORD", "World", "client_for", "make_world"]
+__all__ = ["ACTORS", "PASSWORD", "World", "clear_cache", "client_for", "make_world"]

@@ -9,12 +9,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 from deliberation import services
 from deliberation.models import Comment, Disposition, Reaction
 from tests.browser.test_acceptance import sign_in
-from tests.conftest import World
+from tests.conftest import World, clear_cache
 from tests.deliberation.conftest import make_drafting
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,7 +41,7 @@ SELECT_SENTENCE = """(sentence) => {
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> Iterator[None]:
-    cache.clear()
+    clear_cache()
     yield
 
 

@@ -11,14 +11,13 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import pytest
-from django.core.cache import cache
 
 from convene import services as people
 from convene.models import Organization, Role, User
 from deliberation import services
 from deliberation.models import Clause, Comment, Framework
 from tests.browser.test_acceptance import sign_in
-from tests.conftest import World
+from tests.conftest import World, clear_cache
 from tests.deliberation.conftest import make_drafting
 from tests.factories import OrganizationFactory, UserFactory
 from tests.hostile import HOSTILE
@@ -69,7 +68,7 @@ class HostileScene:
 def _big_pages(monkeypatch: Any) -> Iterator[None]:
     # Every hostile comment on one page of the thread.
     monkeypatch.setattr("frontend.views.comment_threads.THREADS_PER_PAGE", 500)
-    cache.clear()
+    clear_cache()
     yield
 
 

@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from deliberation import services
 from deliberation.models import Comment, Disposition, Flag, Reaction
-from tests.conftest import ACTORS, World, make_world
+from tests.conftest import ACTORS, World, clear_cache, make_world
 from tests.deliberation.conftest import Drafting, make_drafting
 from tests.frontend.conftest import page_client
 
@@ -28,7 +27,7 @@ DONE = "done"
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> Iterator[None]:
-    cache.clear()
+    clear_cache()
     yield
 
 

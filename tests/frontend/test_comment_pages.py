@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.test import Client
 
 from convene.models import Convening, User
@@ -19,7 +18,7 @@ from deliberation import services
 from deliberation.models import Clause, Comment, Disposition, Flag, Reaction
 from frontend.templatetags.comment_tags import clause_text, mark_quotes
 from frontend.views import comments as comment_views
-from tests.conftest import World
+from tests.conftest import World, clear_cache
 from tests.deliberation.conftest import Drafting, make_drafting
 from tests.frontend.conftest import page_client
 from tests.hostile import assert_inert
@@ -33,9 +32,9 @@ TEXT = (
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> Iterator[None]:
-    cache.clear()
+    clear_cache()
     yield
-    cache.clear()
+    clear_cache()
 
 
 @pytest.fixture

@@ -41,6 +41,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
 class ConveningFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Convening
+        skip_postgeneration_save = True
 
     slug = factory.Sequence(lambda n: f"convening-{n}")
     title = factory.Sequence(lambda n: f"Convening {n}")

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from convene import selectors, services
 from convene.api import serializers as s
+from convene.api.input import validated as _valid
 from convene.api.throttling import SignInRateThrottle
 from convene.errors import DomainError
 from convene.models import AuditEvent, Convening, Invitation, Membership, Organization, User
@@ -35,12 +36,6 @@ def _access_members(request: Request, slug: str, *, manage: bool = False) -> Con
         access_convening(request.user, slug)
         raise NotAuthenticated()
     return access_members(request.user, slug, manage=manage)
-
-
-def _valid(serializer_class: type[Any], data: Any, **kwargs: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 class TokenView(APIView):

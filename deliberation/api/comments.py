@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from convene.api.fields import StrictCharField
+from convene.api.input import validated as _valid
 from convene.api.throttling import CommentPostThrottle
 from convene.errors import DomainError
 from deliberation import comment_selectors as selectors
@@ -208,12 +209,6 @@ class DispositionInputSerializer(serializers.Serializer):
     response = StrictCharField(max_length=10_000)
     version = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
     amendment = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
-
-
-def _valid(serializer_class: type[Any], data: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 # --- views ----------------------------------------------------------------------------------

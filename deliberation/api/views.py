@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from convene.api.input import validated as _valid
 from convene.errors import DomainError
 from convene.permissions import access_convening
 from deliberation import diff, selectors, services, specs
@@ -29,12 +30,6 @@ from deliberation.permissions import (
 )
 
 # Every view that reads a body: too deeply nested JSON is a 400, not a 500.
-
-
-def _valid(serializer_class: type[Any], data: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 class FrameworkListView(generics.ListAPIView):

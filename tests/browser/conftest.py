@@ -28,6 +28,14 @@ CHROMIUM_ARGS = [
 ]
 
 
+def _record_failure(problems: list[str], request: Any) -> None:
+    """A request the browser gave up on. A navigation cancels what the old page was still
+    loading (net::ERR_ABORTED), e.g. its favicon under load; that is not a page fault."""
+    if request.failure == "net::ERR_ABORTED" and request.resource_type in {"image", "other"}:
+        return
+    problems.append(f"request failed: {request.url} ({request.failure})")
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Any]:
     if not CHROMIUM.exists():
@@ -67,6 +75,6 @@ def browser_page(chromium: Any, live_server: Any) -> Iterator[tuple[Any, Problem
         "response",
         lambda r: problems.append(f"HTTP {r.status} {r.url}") if r.status >= 400 else None,
     )
-    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+    page.on("requestfailed", lambda r: _record_failure(problems, r))
     yield page, problems
     context.close()

@@ -17,7 +17,7 @@ from django.http import HttpRequest
 
 from convene.models import Membership, Role, StakeholderGroup
 from convene.permissions import membership_of
-from deliberation.api.comments import author_of
+from deliberation.attribution import author_of
 from deliberation.comment_selectors import comment_list, reaction_summary, viewer_sees_names
 from deliberation.models import Clause, Comment, Framework
 

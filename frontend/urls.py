@@ -62,6 +62,11 @@ urlpatterns = [
         name="alternatives_resolve",
     ),
     path(
+        "alternatives/<int:alternative_id>/withdraw/",
+        drafting_proposals.alternative_withdraw,
+        name="alternative_withdraw",
+    ),
+    path(
         "amendments/<int:amendment_id>/accept/",
         drafting_proposals.amendment_accept,
         name="amendment_accept",

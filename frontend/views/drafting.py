@@ -2,13 +2,14 @@
 
 Every write calls one service; a ``DomainError`` re-shows the form (or the page) with the
 message at the service's status (400, or 409 when the framework's status forbids it). Success
-redirects (POST/redirect/GET). Amendments and alternatives are in ``drafting_proposals``.
+redirects (POST/redirect/GET). With htmx, reordering and transitions answer the workspace's
+article (``#framework-workspace``) instead, refusals included. The clause page is rendered by
+``drafting_clause``; amendments and alternatives are in ``drafting_proposals``.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,24 +19,13 @@ from django.views.decorators.http import require_http_methods
 
 from convene.errors import DomainError
 from convene.permissions import access_convening
-from deliberation import diff, gates, selectors, services, specs
-from deliberation.models import Alternative, Amendment, Clause, ClauseVersion, Framework
-from deliberation.permissions import (
-    access_clause,
-    access_framework,
-    can_manage_framework,
-    can_propose,
-)
+from deliberation import gates, selectors, services
+from deliberation.models import Clause, ClauseVersion, Framework
+from deliberation.permissions import access_clause, access_framework, can_manage_framework
 from frontend.forms import add_domain_error
-from frontend.forms_drafting import (
-    ClauseForm,
-    DecisionForm,
-    FrameworkCreateForm,
-    FrameworkForm,
-    ResolveForm,
-)
+from frontend.forms_drafting import ClauseForm, FrameworkCreateForm, FrameworkForm
 from frontend.views import signed_in_user
-from frontend.views.comments import comments_context
+from frontend.views.drafting_clause import render_clause_page
 from frontend.views.drafting_diff import compare_context
 
 STATUS_HELP = {
@@ -91,8 +81,11 @@ def _render_workspace(
     *,
     error: str = "",
     error_field: str = "",
+    done: str = "",
     status: int = 200,
 ) -> HttpResponse:
+    """The workspace; for htmx (``request.htmx``) its article alone, ``done`` saying what the
+    inline action did."""
     is_organizer = can_manage_framework(request.user, framework)
     clauses = list(selectors.clause_list(framework=framework))
     context = {
@@ -107,8 +100,20 @@ def _render_workspace(
         "status_help": STATUS_HELP.get(framework.status, ""),
         "error": error,
         "error_field": error_field,
+        "done": done,
     }
-    return render(request, "frontend/drafting/workspace.html", context, status=status)
+    template = "frontend/drafting/workspace.html"
+    if request.htmx:  # type: ignore[attr-defined]
+        template = "frontend/drafting/partials/workspace_article.html"
+    return render(request, template, context, status=status)
+
+
+def _workspace_done(request: HttpRequest, framework: Framework, done: str) -> HttpResponse:
+    """After an organizer action: the updated article for htmx, else back to the workspace."""
+    if request.htmx:  # type: ignore[attr-defined]
+        return _render_workspace(request, framework, done=done)
+    messages.success(request, done)
+    return redirect("framework_detail", slug=framework.slug)
 
 
 @require_http_methods(["GET"])
@@ -156,8 +161,8 @@ def framework_transition(request: HttpRequest, slug: str) -> HttpResponse:
         return _render_workspace(
             request, framework, error=error.message, error_field="to", status=error.status
         )
-    messages.success(request, f"The framework is now in {framework.get_status_display().lower()}.")
-    return redirect("framework_detail", slug=framework.slug)
+    done = f"The framework is now in {framework.get_status_display().lower()}."
+    return _workspace_done(request, framework, done)
 
 
 _POSITION = re.compile(r"[0-9]{1,6}")
@@ -191,8 +196,7 @@ def clause_reorder(request: HttpRequest, slug: str) -> HttpResponse:
         return _render_workspace(
             request, framework, error=error.message, error_field="order", status=error.status
         )
-    messages.success(request, "Clauses renumbered.")
-    return redirect("framework_detail", slug=framework.slug)
+    return _workspace_done(request, framework, "Clauses renumbered.")
 
 
 # --- Clause forms --------------------------------------------------------------------------
@@ -274,106 +278,7 @@ def clause_edit(request: HttpRequest, clause_id: int) -> HttpResponse:
     return _render_clause_form(request, clause.framework, form, clause=clause, status=status)
 
 
-# --- The clause page -----------------------------------------------------------------------
-
-
-def spec_rows(kind: str, spec: Any) -> list[tuple[str, Any]]:
-    """(label, value) per schema property, in schema order, for the readable table."""
-    if not spec or not specs.has_spec(kind):
-        return []
-    properties = specs.SCHEMAS[kind]["properties"]
-    return [(schema.get("title", name), spec.get(name, "")) for name, schema in properties.items()]
-
-
-def _spec_sentence(kind: str, spec: Any) -> str:
-    try:
-        return specs.describe(spec, kind) if spec else ""
-    except (KeyError, TypeError, ValueError):
-        return ""
-
-
-def _amendment_rows(
-    request: HttpRequest, clause: Clause, amendments: list[Amendment], *, may_decide: bool
-) -> list[dict[str, Any]]:
-    user_id = getattr(request.user, "pk", None)
-    framework = clause.framework
-    rows = []
-    for a in amendments:
-        is_open = a.status == Amendment.Status.OPEN
-        is_author = a.author_id == user_id
-        stale = is_open and a.base_version_id != clause.current_version_id
-        ops = diff.diff(a.base_version.text, a.text)
-        rows.append(
-            {
-                "amendment": a,
-                "stale": stale,
-                "diff_html": diff.render_html(ops),
-                "spec_rows": spec_rows(clause.kind, a.spec)
-                if a.spec != a.base_version.spec
-                else [],
-                "can_decide": may_decide and is_open,
-                "can_withdraw": is_author
-                and is_open
-                and gates.allowed("withdraw_proposal", framework.status),
-                "can_rebase": is_author and stale and gates.allowed("propose", framework.status),
-            }
-        )
-    return rows
-
-
-def _bracket(alternatives: list[Alternative]) -> list[Alternative]:
-    """The open options shown as ``[Option A: … / Option B: …]``: two or more, or none."""
-    open_ones = [a for a in alternatives if a.status == Alternative.Status.OPEN]
-    return open_ones if len(open_ones) >= 2 else []
-
-
-def render_clause_page(
-    request: HttpRequest,
-    clause: Clause,
-    *,
-    action_error: dict[str, Any] | None = None,
-    resolve_form: ResolveForm | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    """The clause page; ``action_error`` ({"amendment": pk, "form": "reject", "message": …})
-    shows a refused action next to the amendment it was about."""
-    framework = clause.framework
-    is_organizer = can_manage_framework(request.user, framework)
-    may_decide = is_organizer and gates.allowed("decide", framework.status)
-    versions = list(selectors.version_list(clause=clause))
-    alternatives = list(selectors.alternative_list(clause=clause))
-    open_alternatives = [a for a in alternatives if a.status == Alternative.Status.OPEN]
-    amendments = list(selectors.amendment_list(clause=clause))
-    if resolve_form is None and may_decide and open_alternatives:
-        resolve_form = ResolveForm(alternatives=open_alternatives)
-    elif resolve_form is not None and not resolve_form.is_bound:
-        resolve_form = None
-    context: dict[str, Any] = {
-        "framework": framework,
-        "convening": framework.convening,
-        "clause": clause,
-        "version": clause.current_version,
-        # Named apart from the comments section's own "versions" and "amendments".
-        "clause_versions": versions,
-        "spec_rows": spec_rows(clause.kind, clause.spec),
-        "spec_sentence": _spec_sentence(clause.kind, clause.spec),
-        "amendment_rows": _amendment_rows(request, clause, amendments, may_decide=may_decide),
-        "open_amendment_count": sum(a.status == Amendment.Status.OPEN for a in amendments),
-        "alternatives": alternatives,
-        "bracket": _bracket(alternatives),
-        # A refused resolve keeps its form on the page, whatever the status, to show why.
-        "resolve_form": resolve_form,
-        "is_organizer": is_organizer,
-        "can_edit": is_organizer and gates.allowed("edit_clause", framework.status),
-        "can_propose": can_propose(request.user, framework)
-        and gates.allowed("propose", framework.status)
-        and clause.status in {Clause.Status.OPEN, Clause.Status.BRACKETED},
-        "decision_form": DecisionForm(),
-        "action_error": action_error or {},
-        "compare": compare_context(versions, request.GET) if versions else {},
-    }
-    context.update(comments_context(request, clause))
-    return render(request, "frontend/drafting/clause_detail.html", context, status=status)
+# --- The clause page (rendered by drafting_clause) -------------------------------------------
 
 
 @require_http_methods(["GET"])
@@ -410,5 +315,4 @@ __all__ = [
     "framework_edit",
     "framework_new",
     "framework_transition",
-    "render_clause_page",
 ]

@@ -1,6 +1,12 @@
 """Amendments and alternatives on the clause page: propose, accept, reject, withdraw, rebase,
-resolve. A refused action re-renders the clause page with the message next to the amendment
-(or the form) it was about, at the service's status."""
+resolve, withdraw an alternative.
+
+Without JavaScript every action is a plain POST that redirects back to the clause page; a
+refused one re-renders the page with the message next to the amendment, alternative or form it
+was about, at the service's status. With htmx (``request.htmx``) the answer is the clause's
+article (``#clause-drafting``) in both cases, so the action happens in place; the proposal forms
+are fetched into the page and, while refused, re-rendered where they are.
+"""
 
 from __future__ import annotations
 
@@ -8,23 +14,25 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
+from django_htmx.http import reswap, retarget
 
 from convene.errors import DomainError
 from deliberation import gates, selectors, services
-from deliberation.models import Alternative, Amendment, Clause
+from deliberation.models import Alternative, Clause
 from deliberation.permissions import (
     access_amendment,
     access_clause,
+    check_alternative_proposer,
     check_amendment_author,
     check_amendment_decider,
 )
 from frontend.forms_drafting import DecisionForm, ProposalForm, RebaseForm, ResolveForm
 from frontend.views import signed_in_user
-from frontend.views.drafting import render_clause_page
+from frontend.views.drafting_clause import render_clause_page
 
 KINDS: dict[str, dict[str, Any]] = {
     "amendment": {
@@ -44,16 +52,33 @@ KINDS: dict[str, dict[str, Any]] = {
 }
 
 
+def _htmx(request: HttpRequest) -> bool:
+    return bool(request.htmx)  # type: ignore[attr-defined]
+
+
+def _done(request: HttpRequest, clause: Clause, done: str, anchor: str = "") -> HttpResponse:
+    """After a successful action: the updated article for htmx, else back to the clause page."""
+    if _htmx(request):
+        clause = access_clause(request.user, clause.pk)  # re-read: the action changed it
+        return render_clause_page(request, clause, done=done, partial=True)
+    messages.success(request, done)
+    url = reverse("clause_detail", kwargs={"clause_id": clause.pk})
+    return redirect(f"{url}#{anchor}" if anchor else url)
+
+
 def _proposal_page(request: HttpRequest, clause_id: int, what: str) -> HttpResponse:
     clause = access_clause(request.user, clause_id, propose=True)
     framework = clause.framework
     page = KINDS[what]
+    inline = _htmx(request)
     form = ProposalForm(
         request.POST or None,
         kind=clause.kind,
         initial={"text": clause.text},
         initial_spec=clause.spec,
         rationale_required=what == "amendment",
+        # Both forms may be open on the clause page at once: keep their ids apart.
+        auto_id=f"{what}-%s" if inline else "id_%s",
     )
     status = 200
     if request.method == "POST":
@@ -73,8 +98,11 @@ def _proposal_page(request: HttpRequest, clause_id: int, what: str) -> HttpRespo
                 form.add_service_error(error, clause.kind)
                 status = error.status
             else:
-                messages.success(request, page["done"])
-                return redirect("clause_detail", clause_id=clause.pk)
+                response = _done(request, clause, page["done"])
+                if inline:
+                    # The form sits inside the article, which replaces itself.
+                    response = reswap(retarget(response, "#clause-drafting"), "outerHTML")
+                return response
     gate = page["gate"]
     refusal = "" if gates.allowed(gate, framework.status) else gates.refusal(gate, framework.status)
     context = {
@@ -84,8 +112,12 @@ def _proposal_page(request: HttpRequest, clause_id: int, what: str) -> HttpRespo
         "what": what,
         "page": page,
         "gate_refusal": refusal,
+        "inline": inline,
     }
-    return render(request, "frontend/drafting/proposal_form.html", context, status=status)
+    template = "frontend/drafting/proposal_form.html"
+    if inline:
+        template = "frontend/drafting/partials/proposal_form.html"
+    return render(request, template, context, status=status)
 
 
 @login_required
@@ -101,11 +133,12 @@ def alternative_new(request: HttpRequest, clause_id: int) -> HttpResponse:
 
 
 def _refused(
-    request: HttpRequest, amendment: Amendment, action: str, error: DomainError
+    request: HttpRequest, clause_id: int, action_error: dict[str, Any], status: int
 ) -> HttpResponse:
-    clause = access_clause(request.user, amendment.clause_id)
-    action_error = {"amendment": amendment.pk, "action": action, "message": error.message}
-    return render_clause_page(request, clause, action_error=action_error, status=error.status)
+    clause = access_clause(request.user, clause_id)
+    return render_clause_page(
+        request, clause, action_error=action_error, partial=_htmx(request), status=status
+    )
 
 
 def _amendment_action(request: HttpRequest, amendment_id: int, action: str) -> HttpResponse:
@@ -130,16 +163,15 @@ def _amendment_action(request: HttpRequest, amendment_id: int, action: str) -> H
             text = rebase.cleaned_data["text"] if rebase.is_valid() else None
             services.amendment_rebase(actor=actor, amendment=amendment, text=text)
     except DomainError as error:
-        return _refused(request, amendment, action, error)
+        action_error = {"amendment": amendment.pk, "action": action, "message": error.message}
+        return _refused(request, amendment.clause_id, action_error, error.status)
     done = {
         "accept": f"Amendment #{amendment.pk} accepted: it is the clause's new version.",
         "reject": f"Amendment #{amendment.pk} rejected.",
         "withdraw": f"Amendment #{amendment.pk} withdrawn.",
         "rebase": f"Amendment #{amendment.pk} now applies to the current version.",
     }[action]
-    messages.success(request, done)
-    url = reverse("clause_detail", kwargs={"clause_id": amendment.clause_id})
-    return redirect(f"{url}#amendment-{amendment.pk}")
+    return _done(request, amendment.clause, done, anchor=f"amendment-{amendment.pk}")
 
 
 @login_required
@@ -188,8 +220,27 @@ def alternatives_resolve(request: HttpRequest, clause_id: int) -> HttpResponse:
             form.add_error(error.field if error.field in form.fields else None, error.message)
             status = error.status
         else:
-            messages.success(
-                request, f"Option {chosen.label} chosen; it is the clause's new version."
+            return _done(
+                request, clause, f"Option {chosen.label} chosen; it is the clause's new version."
             )
-            return redirect("clause_detail", clause_id=clause.pk)
-    return render_clause_page(request, clause, resolve_form=form, status=status)
+    return render_clause_page(
+        request, clause, resolve_form=form, partial=_htmx(request), status=status
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def alternative_withdraw(request: HttpRequest, alternative_id: int) -> HttpResponse:
+    """The proposer withdraws an open alternative (readers of the clause get 403, others 404)."""
+    alternative = Alternative.objects.filter(pk=alternative_id).first()
+    if alternative is None:
+        raise Http404("No such alternative.")
+    clause = access_clause(request.user, alternative.clause_id)
+    check_alternative_proposer(request.user, alternative)
+    try:
+        services.alternative_withdraw(actor=signed_in_user(request), alternative=alternative)
+    except DomainError as error:
+        action_error = {"alternative": alternative.pk, "message": error.message}
+        return _refused(request, clause.pk, action_error, error.status)
+    done = f"Option {alternative.label} withdrawn."
+    return _done(request, clause, done, anchor=f"alternative-{alternative.pk}")

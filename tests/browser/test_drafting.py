@@ -1,6 +1,6 @@
 """Acceptance (issue 3, point 8) in headless Chromium: a delegate proposes an amendment through
 the clause page, the organizer accepts it, and the diff between the two versions shows the
-change highlighted."""
+change highlighted. With JavaScript, htmx does both in place, without a page load."""
 
 from __future__ import annotations
 
@@ -48,15 +48,19 @@ def test_delegate_proposes_organizer_accepts_diff_highlights(
     page.wait_for_url(f"**/f/{drafting.framework.slug}/")
     page.get_by_role("link", name="Scope", exact=True).click()
     page.wait_for_url(f"**/clauses/{clause.pk}/")
+    # htmx fetches the form into the page rather than following the link.
     page.get_by_role("link", name="Propose an amendment").click()
-    page.wait_for_url(f"**/clauses/{clause.pk}/amendments/new/")
-    text = page.get_by_label("Text")
+    form = page.locator("#amendment-form")
+    text = form.get_by_label("Text")
+    text.wait_for()
+    assert page.url.endswith(f"/clauses/{clause.pk}/")
+    assert page.evaluate("document.activeElement.id") == "amendment-text"
     assert text.input_value() == ORIGINAL  # prefilled with the current text
     text.fill(AMENDED)
-    page.get_by_label("Rationale").fill("Compute providers enable the training runs.")
-    page.get_by_role("button", name="Propose amendment").click()
-    page.wait_for_url(f"**/clauses/{clause.pk}/")
-    assert page.get_by_text("Amendment proposed.").is_visible()
+    form.get_by_label("Rationale").fill("Compute providers enable the training runs.")
+    form.get_by_role("button", name="Propose amendment").click()
+    page.locator("#drafting-done", has_text="Amendment proposed.").wait_for()
+    assert page.url.endswith(f"/clauses/{clause.pk}/")
     amendment = Amendment.objects.get(clause=clause)
     item = page.locator(f"#amendment-{amendment.pk}")
     assert item.locator("ins", has_text="all").first.is_visible()
@@ -64,16 +68,25 @@ def test_delegate_proposes_organizer_accepts_diff_highlights(
     assert item.get_by_role("button", name=re.compile("^Accept")).count() == 0
     sign_out(page)
 
-    # The organizer accepts it.
+    # The organizer accepts it, in place: no navigation, the page's window state survives.
     sign_in(page, world.organizer.email)
     page.goto(f"/clauses/{clause.pk}/")
-    page.locator(f"#amendment-{amendment.pk}").get_by_role(
-        "button", name=re.compile("^Accept")
-    ).click()
-    page.wait_for_url(f"**/clauses/{clause.pk}/**")
-    assert page.locator(
-        ".message-success", has_text=f"Amendment #{amendment.pk} accepted"
-    ).is_visible()
+    assert "Version 1" in page.locator("#clause-drafting .page-head").inner_text()
+    page.evaluate("window.conveneMarker = 'still here'")
+    navigations = page.evaluate("performance.getEntriesByType('navigation').length")
+    with page.expect_response(re.compile(rf"/amendments/{amendment.pk}/accept/$")) as accepted:
+        page.locator(f"#amendment-{amendment.pk}").get_by_role(
+            "button", name=re.compile("^Accept")
+        ).click()
+    assert accepted.value.status == 200
+    done = page.locator(".message-success", has_text=f"Amendment #{amendment.pk} accepted")
+    done.wait_for()
+    assert page.evaluate("window.conveneMarker") == "still here"
+    assert page.evaluate("performance.getEntriesByType('navigation').length") == navigations
+    assert page.url.endswith(f"/clauses/{clause.pk}/")
+    assert page.evaluate("document.activeElement.id") == "drafting-done"  # focus follows
+    assert "Version 2" in page.locator("#clause-drafting .page-head").inner_text()
+    assert page.locator("#version-2.current-version").is_visible()
     assert AMENDED in page.locator("#clause-text").inner_text()
     amendment.refresh_from_db()
     assert amendment.status == "accepted"
@@ -84,7 +97,7 @@ def test_delegate_proposes_organizer_accepts_diff_highlights(
     with page.expect_response(re.compile(r"/history/\?")) as response:
         page.get_by_role("button", name="Compare").click()
     assert response.value.status == 200
-    assert page.url.endswith(f"/clauses/{clause.pk}/#amendment-{amendment.pk}")  # no navigation
+    assert page.url.endswith(f"/clauses/{clause.pk}/")  # no navigation
     inserted = page.locator("#diff-result .diff-inline ins", has_text="compute providers")
     inserted.wait_for()
     assert inserted.is_visible()

@@ -53,7 +53,7 @@ def only(allowed: set[str], ok: Any) -> dict[str, dict[str, Any]]:
 
 ORGANIZER = {"organizer"}
 PROPOSERS = {"organizer", "policymaker"}
-AUTHOR = {"policymaker"}  # the amendment in the table is the policymaker's
+AUTHOR = {"policymaker"}  # the amendment and alternative in the table are the policymaker's
 
 TABLE: dict[str, dict[str, dict[str, Any]]] = {
     "workspace": READ,
@@ -78,6 +78,7 @@ TABLE: dict[str, dict[str, dict[str, Any]]] = {
     "alternative_new_get": only(PROPOSERS, 200),
     "alternative_new_post": only(PROPOSERS, DONE),
     "resolve_post": only(ORGANIZER, DONE),
+    "alternative_withdraw_post": only(AUTHOR, DONE),
 }
 
 CASES = [
@@ -109,6 +110,11 @@ def prepare(drafting: Drafting, action: str) -> dict[str, Any]:
             for text in ("Option one.", "Option two.")
         ]
         return {"alternative": alternatives[1]}
+    if action == "alternative_withdraw_post":
+        alternative = services.alternative_propose(
+            actor=world.policymaker, clause=scope, text="Option one."
+        )
+        return {"alternative": alternative}
     return {}
 
 
@@ -160,6 +166,12 @@ def perform(drafting: Drafting, action: str, client: Any, data: dict[str, Any]) 
             },
         ),
     }
+    if "alternative" in data:
+        requests["alternative_withdraw_post"] = (
+            "post",
+            f"/alternatives/{data['alternative'].pk}/withdraw/",
+            None,
+        )
     if amendment is not None:
         verb = action.removesuffix("_post")
         bodies = {"accept": {"reason": "Decided."}, "reject": {"reason": "Decided."}}
@@ -191,6 +203,9 @@ def effect_happened(drafting: Drafting, action: str, data: dict[str, Any]) -> bo
             amendment is not None and amendment.base_version_id == scope.current_version_id
         ),
         "resolve_post": lambda: Alternative.objects.filter(status="chosen").exists(),
+        "alternative_withdraw_post": lambda: Alternative.objects.filter(
+            status="withdrawn"
+        ).exists(),
     }
     return checks[action]()
 
@@ -227,6 +242,7 @@ def test_missing_objects_are_404(db: Any) -> None:
     for url in ["/f/nope/", "/clauses/999999/", "/clauses/999999/history/", "/f/nope/clauses/new/"]:
         assert client.get(url).status_code == 404, url
     assert client.post("/amendments/999999/accept/").status_code == 404
+    assert client.post("/alternatives/999999/withdraw/").status_code == 404
 
 
 @pytest.mark.parametrize("method", ["put", "delete", "patch"])

@@ -34,6 +34,9 @@ def current_number(clause: Clause) -> int:
     return version.number
 
 
+HTMX = {"HX-Request": "true"}  # what htmx sends; django-htmx sets request.htmx from it
+
+
 def trigger_fields(**overrides: Any) -> dict[str, Any]:
     spec = {f"trigger__{k}": v for k, v in TRIGGER_SPEC.items()}
     return spec | {f"trigger__{k}": v for k, v in overrides.items()}
@@ -654,3 +657,237 @@ def test_hostile_titles_texts_and_specs_are_inert(world: World) -> None:
         # The page's own forms are expected; everything else must be inert.
         assert_inert(re.sub(r"</?form[^>]*>", "", main))
     assert drafting.framework.pk != framework.pk
+
+
+# --- Alternatives: withdrawing ---------------------------------------------------------------
+
+
+def two_alternatives(drafting: Drafting) -> tuple[Alternative, Alternative]:
+    world, scope = drafting.world, drafting.scope
+    first = services.alternative_propose(actor=world.industry, clause=scope, text="Labs only.")
+    second = services.alternative_propose(actor=world.civil_society, clause=scope, text="Everyone.")
+    return first, second
+
+
+def test_proposer_withdraws_an_alternative_and_the_brackets_close(drafting: Drafting) -> None:
+    first, _ = two_alternatives(drafting)
+    client = page_client(drafting.world.industry)
+    page = client.get(f"/clauses/{drafting.scope.pk}/").content.decode()
+    assert f'action="/alternatives/{first.pk}/withdraw/"' in page
+    response = client.post(f"/alternatives/{first.pk}/withdraw/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/clauses/{drafting.scope.pk}/#alternative-{first.pk}"
+    first.refresh_from_db()
+    drafting.scope.refresh_from_db()
+    assert first.status == "withdrawn" and drafting.scope.status == "open"
+    page = client.get(f"/clauses/{drafting.scope.pk}/").content.decode()
+    assert "Option A withdrawn." in page
+    assert "[Option A:" not in text_of(page)
+    assert f"/alternatives/{first.pk}/withdraw/" not in page
+
+
+@pytest.mark.parametrize("actor", ["civil_society", "organizer", "observer"])
+def test_only_the_proposer_may_withdraw_an_alternative(drafting: Drafting, actor: str) -> None:
+    first, _ = two_alternatives(drafting)
+    client = page_client(getattr(drafting.world, actor))
+    page = client.get(f"/clauses/{drafting.scope.pk}/").content.decode()
+    assert f"/alternatives/{first.pk}/withdraw/" not in page
+    assert client.post(f"/alternatives/{first.pk}/withdraw/").status_code == 403
+    first.refresh_from_db()
+    assert first.status == "open"
+
+
+def test_withdrawing_an_alternative_that_is_not_open_is_a_409(drafting: Drafting) -> None:
+    first, second = two_alternatives(drafting)
+    services.alternatives_resolve(
+        actor=drafting.world.organizer, clause=drafting.scope, alternative=second, reason="Broad."
+    )
+    client = page_client(drafting.world.industry)
+    response = client.post(f"/alternatives/{first.pk}/withdraw/")
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert f'id="alternative-{first.pk}-error">This alternative is already not_chosen.' in html
+    assert "<html" in html  # without htmx, the whole page
+    response = client.post(f"/alternatives/{first.pk}/withdraw/", headers=HTMX)
+    assert response.status_code == 409
+    assert f'id="alternative-{first.pk}-error"' in response.content.decode()
+
+
+def test_withdrawing_an_alternative_after_adoption_is_a_409(drafting: Drafting) -> None:
+    first, _ = two_alternatives(drafting)
+    for to in ("voting", "adopted"):
+        services.framework_transition(
+            actor=drafting.world.organizer, framework=drafting.framework, to=to
+        )
+    client = page_client(drafting.world.industry)
+    assert f"/alternatives/{first.pk}/withdraw/" not in (
+        client.get(f"/clauses/{drafting.scope.pk}/").content.decode()
+    )
+    response = client.post(f"/alternatives/{first.pk}/withdraw/")
+    assert response.status_code == 409
+    assert "Proposals can be withdrawn only while" in response.content.decode()
+
+
+# --- htmx: actions in place ------------------------------------------------------------------
+
+
+def article_of(response: Any) -> str:
+    """The clause's (or workspace's) article alone: what htmx swaps in."""
+    html = response.content.decode()
+    assert "<html" not in html and "<main" not in html
+    assert re.match(r'\s*<article class="[a-z-]+" id="(clause-drafting|framework-workspace)"', html)
+    return html
+
+
+def test_htmx_accept_answers_the_article_with_the_new_version(drafting: Drafting) -> None:
+    world = drafting.world
+    amendment = propose(drafting, world.industry, "This framework applies to every AI developer.")
+    client = page_client(world.organizer)
+    page = client.get(f"/clauses/{drafting.scope.pk}/").content.decode()
+    assert f'hx-post="/amendments/{amendment.pk}/accept/" hx-target="#clause-drafting"' in page
+    response = client.post(f"/amendments/{amendment.pk}/accept/", headers=HTMX)
+    assert response.status_code == 200
+    html = article_of(response)
+    assert f"Amendment #{amendment.pk} accepted" in html
+    assert "Version 2" in html and 'id="version-2" class="current-version"' in html
+    assert "This framework applies to every AI developer." in text_of(html)
+    assert "Became version 2" in html
+    assert current_number(drafting.scope) == 2
+    # The message was said in place, not queued for the next page.
+    assert "accepted" not in client.get(f"/f/{drafting.framework.slug}/").content.decode()
+
+
+def test_htmx_accept_of_a_stale_amendment_is_a_409_article(drafting: Drafting) -> None:
+    world = drafting.world
+    first = propose(drafting, world.industry, "This framework applies to frontier AI labs.")
+    second = propose(drafting, world.civil_society, "This framework applies to all developers.")
+    client = page_client(world.organizer)
+    assert client.post(f"/amendments/{first.pk}/accept/", headers=HTMX).status_code == 200
+    response = client.post(f"/amendments/{second.pk}/accept/", headers=HTMX)
+    assert response.status_code == 409
+    html = article_of(response)
+    assert f'id="amendment-{second.pk}-error">' in html
+    assert "it must be rebased before it can be accepted" in html
+    second.refresh_from_db()
+    assert second.status == "open"
+
+
+def test_htmx_reject_without_reason_is_a_400_article_then_rejects(drafting: Drafting) -> None:
+    amendment = propose(drafting, drafting.world.industry, "Changed.")
+    client = page_client(drafting.world.organizer)
+    url = f"/amendments/{amendment.pk}/reject/"
+    response = client.post(url, {"reason": ""}, headers=HTMX)
+    assert response.status_code == 400
+    html = article_of(response)
+    assert f'id="amendment-{amendment.pk}-error">Say why: a reason is required.' in html
+    assert re.search(r'<details class="confirm" open>', html)  # the reject form stays open
+    response = client.post(url, {"reason": "Out of scope."}, headers=HTMX)
+    assert response.status_code == 200
+    html = article_of(response)
+    assert "Out of scope." in html and "(0 open)" in html
+
+
+def test_htmx_withdraw_and_rebase_by_the_author(drafting: Drafting) -> None:
+    world = drafting.world
+    stale = propose(drafting, world.industry, "This framework applies to frontier AI labs.")
+    other = propose(drafting, world.industry, "Changed.")
+    revise(drafting, "This framework applies to all frontier AI developers.")
+    client = page_client(world.industry)
+    response = client.post(f"/amendments/{other.pk}/withdraw/", headers=HTMX)
+    assert response.status_code == 200
+    assert f"Amendment #{other.pk} withdrawn." in article_of(response)
+    text = "This framework applies to all frontier AI labs."
+    response = client.post(f"/amendments/{stale.pk}/rebase/", {"text": text}, headers=HTMX)
+    assert response.status_code == 200
+    html = article_of(response)
+    assert f"Amendment #{stale.pk} now applies to the current version." in html
+    assert "needs rebase" not in html
+
+
+def test_htmx_proposal_form_is_fetched_into_the_page_and_proposes(drafting: Drafting) -> None:
+    client = page_client(drafting.world.industry)
+    url = f"/clauses/{drafting.trigger.pk}/amendments/new/"
+    page = client.get(f"/clauses/{drafting.trigger.pk}/").content.decode()
+    assert f'hx-get="{url}" hx-target="#amendment-form-slot"' in page
+    assert 'id="amendment-form-slot"' in page
+    form = client.get(url, headers=HTMX)
+    html = form.content.decode()
+    assert form.status_code == 200 and "<html" not in html
+    assert html.lstrip().startswith(
+        '<div class="proposal-box panel proposal-inline" id="amendment-form">'
+    )
+    assert f'hx-post="{url}" hx-target="#amendment-form"' in html
+    assert 'id="amendment-text"' in html  # apart from the alternative form's ids
+    same = {"text": drafting.trigger.text, "rationale": "Same."} | trigger_fields()
+    refused = client.post(url, same, headers=HTMX)
+    assert refused.status_code == 400
+    assert "does not change the text or the spec" in refused.content.decode()
+    assert "HX-Retarget" not in refused
+    data = {"text": "A pause is triggered sooner.", "rationale": "Earlier."} | trigger_fields()
+    response = client.post(url, data, headers=HTMX)
+    assert response.status_code == 200
+    assert response["HX-Retarget"] == "#clause-drafting"
+    assert response["HX-Reswap"] == "outerHTML"
+    html = article_of(response)
+    assert "Amendment proposed." in html and "(1 open)" in html
+    assert Amendment.objects.get(clause=drafting.trigger).text == "A pause is triggered sooner."
+
+
+def test_htmx_alternatives_bracket_then_resolve_in_place(drafting: Drafting) -> None:
+    world = drafting.world
+    url = f"/clauses/{drafting.scope.pk}/alternatives/new/"
+    page_client(world.industry).post(url, {"text": "Labs only.", "rationale": ""}, headers=HTMX)
+    response = page_client(world.civil_society).post(
+        url, {"text": "Everyone.", "rationale": ""}, headers=HTMX
+    )
+    assert response.status_code == 200
+    html = article_of(response)
+    assert "[Option A: Labs only. / Option B: Everyone.]" in text_of(html)
+    assert "badge-bracketed" in html
+    organizer = page_client(world.organizer)
+    option_b = Alternative.objects.get(clause=drafting.scope, label="B")
+    resolve = f"/clauses/{drafting.scope.pk}/resolve/"
+    refused = organizer.post(resolve, {"alternative": str(option_b.pk), "reason": ""}, headers=HTMX)
+    assert refused.status_code == 400
+    assert 'id="id_reason_error"' in article_of(refused)
+    response = organizer.post(
+        resolve, {"alternative": str(option_b.pk), "reason": "Broader."}, headers=HTMX
+    )
+    assert response.status_code == 200
+    html = article_of(response)
+    assert "Option B chosen" in html and "Version 2" in html
+    assert "[Option A:" not in text_of(html)
+
+
+def test_htmx_alternative_withdraw_answers_the_article(drafting: Drafting) -> None:
+    first, _ = two_alternatives(drafting)
+    response = page_client(drafting.world.industry).post(
+        f"/alternatives/{first.pk}/withdraw/", headers=HTMX
+    )
+    assert response.status_code == 200
+    html = article_of(response)
+    assert "Option A withdrawn." in html and "[Option A:" not in text_of(html)
+
+
+def test_htmx_transition_and_reorder_answer_the_workspace(drafting: Drafting) -> None:
+    client = page_client(drafting.world.organizer)
+    slug = drafting.framework.slug
+    scope, trigger = drafting.scope, drafting.trigger
+    response = client.post(
+        f"/f/{slug}/reorder/",
+        {f"position-{scope.pk}": "2", f"position-{trigger.pk}": "1"},
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    html = article_of(response)
+    assert "Clauses renumbered." in html
+    assert html.index("Capability trigger") < html.index(">Scope<")
+    refused = client.post(f"/f/{slug}/reorder/", {f"position-{scope.pk}": "x"}, headers=HTMX)
+    assert refused.status_code == 400 and 'id="reorder-error"' in article_of(refused)
+    refused = client.post(f"/f/{slug}/transition/", {"to": "published"}, headers=HTMX)
+    assert refused.status_code == 409
+    assert "cannot move to published" in unescape(article_of(refused))
+    response = client.post(f"/f/{slug}/transition/", {"to": "voting"}, headers=HTMX)
+    assert response.status_code == 200
+    html = article_of(response)
+    assert "The framework is now in voting." in html and "badge-voting" in html

@@ -49,10 +49,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         detail = "Invalid input."
         if first:
             detail = f"Invalid input: {first[0]}: {first[1][0]}"
-        response = Response(
-            {"detail": detail, "errors": errors}, status=status.HTTP_400_BAD_REQUEST
-        )
-        return response
+        return Response({"detail": detail, "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict):
         response.data = {"detail": str(response.data.get("detail", "Error.")), "errors": {}}

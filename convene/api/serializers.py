@@ -62,7 +62,9 @@ class ConveningSerializer(serializers.ModelSerializer):
 
 class MembershipSerializer(serializers.ModelSerializer):
     user = UserBriefSerializer()
-    organization = serializers.PrimaryKeyRelatedField(read_only=True)
+    organization: serializers.PrimaryKeyRelatedField[Organization] = (
+        serializers.PrimaryKeyRelatedField(read_only=True)
+    )
     organization_detail = OrganizationSerializer(source="organization", read_only=True)
 
     class Meta:
@@ -79,8 +81,12 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class MyMembershipSerializer(serializers.ModelSerializer):
-    convening = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    organization = serializers.PrimaryKeyRelatedField(read_only=True)
+    convening: serializers.SlugRelatedField[Convening] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    organization: serializers.PrimaryKeyRelatedField[Organization] = (
+        serializers.PrimaryKeyRelatedField(read_only=True)
+    )
 
     class Meta:
         model = Membership
@@ -107,7 +113,9 @@ class MeSerializer(serializers.ModelSerializer):
 
 
 class InvitationSerializer(serializers.ModelSerializer):
-    organization = serializers.PrimaryKeyRelatedField(read_only=True)
+    organization: serializers.PrimaryKeyRelatedField[Organization] = (
+        serializers.PrimaryKeyRelatedField(read_only=True)
+    )
     status = serializers.SerializerMethodField()
 
     class Meta:

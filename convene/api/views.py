@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from convene import selectors, services
 from convene.api import serializers as s
+from convene.api.input import signed_in
 from convene.api.input import validated as _valid
 from convene.api.throttling import SignInRateThrottle
 from convene.errors import DomainError
@@ -56,8 +57,9 @@ class MeView(APIView):
 
     @extend_schema(responses=s.MeSerializer)
     def get(self, request: Request) -> Response:
-        memberships = selectors.user_memberships(user=request.user)
-        return Response(s.MeSerializer(request.user, context={"memberships": memberships}).data)
+        user = signed_in(request)
+        memberships = selectors.user_memberships(user=user)
+        return Response(s.MeSerializer(user, context={"memberships": memberships}).data)
 
 
 class OrganizationListView(generics.ListAPIView):
@@ -71,7 +73,7 @@ class OrganizationListView(generics.ListAPIView):
     @extend_schema(request=s.OrganizationInputSerializer, responses={201: s.OrganizationSerializer})
     def post(self, request: Request) -> Response:
         data = _valid(s.OrganizationInputSerializer, request.data)
-        org = services.organization_create(actor=request.user, **data)
+        org = services.organization_create(actor=signed_in(request), **data)
         return Response(s.OrganizationSerializer(org).data, status=status.HTTP_201_CREATED)
 
 
@@ -90,7 +92,7 @@ class ConveningListView(generics.ListAPIView):
     @extend_schema(request=s.ConveningInputSerializer, responses={201: s.ConveningSerializer})
     def post(self, request: Request) -> Response:
         data = _valid(s.ConveningInputSerializer, request.data)
-        convening = services.convening_create(actor=request.user, **data)
+        convening = services.convening_create(actor=signed_in(request), **data)
         return Response(s.ConveningSerializer(convening).data, status=status.HTTP_201_CREATED)
 
 
@@ -105,7 +107,7 @@ class ConveningDetailView(APIView):
     def patch(self, request: Request, slug: str) -> Response:
         convening = access_convening(request.user, slug, manage=True)
         data = _valid(s.ConveningUpdateSerializer, request.data)
-        convening = services.convening_update(actor=request.user, convening=convening, **data)
+        convening = services.convening_update(actor=signed_in(request), convening=convening, **data)
         return Response(s.ConveningSerializer(convening).data)
 
 
@@ -128,7 +130,9 @@ class MemberListView(generics.ListAPIView):
             raise DomainError(
                 "No account has this address; send an invitation instead.", field="email"
             )
-        membership = services.member_add(actor=request.user, convening=convening, user=user, **data)
+        membership = services.member_add(
+            actor=signed_in(request), convening=convening, user=user, **data
+        )
         return Response(s.MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
 
 
@@ -145,13 +149,13 @@ class MemberDetailView(APIView):
     def patch(self, request: Request, slug: str, pk: int) -> Response:
         membership = access_membership(request.user, slug, pk)
         data = _valid(s.MemberUpdateSerializer, request.data)
-        membership = services.member_update(actor=request.user, membership=membership, **data)
+        membership = services.member_update(actor=signed_in(request), membership=membership, **data)
         return Response(s.MembershipSerializer(membership).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, slug: str, pk: int) -> Response:
         membership = access_membership(request.user, slug, pk)
-        services.member_remove(actor=request.user, membership=membership)
+        services.member_remove(actor=signed_in(request), membership=membership)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -170,7 +174,7 @@ class InvitationListView(generics.ListAPIView):
         convening = access_members(request.user, slug, manage=True)
         data = _valid(s.InvitationInputSerializer, request.data)
         invitation, _token = services.invitation_create(
-            actor=request.user, convening=convening, **data
+            actor=signed_in(request), convening=convening, **data
         )
         return Response(s.InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
@@ -181,7 +185,7 @@ class InvitationRevokeView(APIView):
     @extend_schema(request=None, responses=s.InvitationSerializer)
     def post(self, request: Request, slug: str, pk: int) -> Response:
         invitation = access_invitation(request.user, slug, pk)
-        invitation = services.invitation_revoke(actor=request.user, invitation=invitation)
+        invitation = services.invitation_revoke(actor=signed_in(request), invitation=invitation)
         return Response(s.InvitationSerializer(invitation).data)
 
 

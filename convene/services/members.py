@@ -48,7 +48,9 @@ def _check_one_head(
 ) -> None:
     heads = Membership.objects.filter(
         convening=convening, organization=organization, head_of_delegation=True
-    ).exclude(pk=exclude)
+    )
+    if exclude is not None:
+        heads = heads.exclude(pk=exclude)
     if heads.exists():
         raise Conflict(
             "This organization already has a head of delegation here.", field="head_of_delegation"

@@ -12,7 +12,7 @@ from rest_framework.renderers import BaseRenderer
 
 from convene.api.fields import StrictCharField
 from deliberation.attribution import author_of
-from deliberation.models import Comment, Disposition, Reaction
+from deliberation.models import Amendment, Comment, Disposition, Reaction
 
 
 # --- output ---------------------------------------------------------------------------------
@@ -27,7 +27,9 @@ class CommentAuthorSerializer(serializers.Serializer):
 
 class DispositionSerializer(serializers.ModelSerializer):
     version = serializers.SerializerMethodField()
-    amendment = serializers.PrimaryKeyRelatedField(read_only=True)
+    amendment: serializers.PrimaryKeyRelatedField[Amendment] = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
 
     class Meta:
         model = Disposition
@@ -130,7 +132,8 @@ class AnchorSerializer(serializers.Serializer):
 
 class CommentInputSerializer(serializers.Serializer):
     body = StrictCharField(max_length=10_000, trim_whitespace=False)
-    parent = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+    # The stubs see Field.parent; the serializer metaclass moves declared fields off the class.
+    parent = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)  # type: ignore[assignment]
     anchor = AnchorSerializer(required=False, allow_null=True, default=None)
 
 

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from convene.api.input import signed_in
 from convene.api.input import validated as _valid
 from convene.api.throttling import CommentPostThrottle
 from convene.errors import DomainError
@@ -116,7 +117,7 @@ class CommentListView(generics.ListAPIView):
             if parent is None:
                 raise DomainError("No such comment on this clause.", field="parent")
         comment = services.comment_post(
-            actor=request.user,
+            actor=signed_in(request),
             clause=clause,
             body=data["body"],
             parent=parent,
@@ -136,13 +137,13 @@ class CommentDetailView(APIView):
     def patch(self, request: Request, pk: int) -> Response:
         comment = access_comment(request.user, pk)
         data = _valid(CommentEditSerializer, request.data)
-        services.comment_edit(actor=request.user, comment=comment, body=data["body"])
+        services.comment_edit(actor=signed_in(request), comment=comment, body=data["body"])
         return Response(_one(request, pk))
 
     @extend_schema(responses=CommentSerializer)
     def delete(self, request: Request, pk: int) -> Response:
         comment = access_comment(request.user, pk)
-        services.comment_delete(actor=request.user, comment=comment)
+        services.comment_delete(actor=signed_in(request), comment=comment)
         return Response(_one(request, pk))
 
 
@@ -153,13 +154,13 @@ class ReactionView(APIView):
     def put(self, request: Request, pk: int) -> Response:
         comment = access_comment(request.user, pk)
         data = _valid(ReactionInputSerializer, request.data)
-        services.reaction_set(actor=request.user, comment=comment, stance=data["stance"])
+        services.reaction_set(actor=signed_in(request), comment=comment, stance=data["stance"])
         return Response(_one(request, pk))
 
     @extend_schema(responses=CommentSerializer)
     def delete(self, request: Request, pk: int) -> Response:
         comment = access_comment(request.user, pk)
-        services.reaction_set(actor=request.user, comment=comment, stance=None)
+        services.reaction_set(actor=signed_in(request), comment=comment, stance=None)
         return Response(_one(request, pk))
 
 
@@ -170,7 +171,9 @@ class FlagView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         comment = access_comment(request.user, pk)
         data = _valid(FlagInputSerializer, request.data)
-        flag = services.comment_flag(actor=request.user, comment=comment, reason=data["reason"])
+        flag = services.comment_flag(
+            actor=signed_in(request), comment=comment, reason=data["reason"]
+        )
         return Response(
             {"id": flag.pk, "comment": comment.pk, "reason": flag.reason},
             status=status.HTTP_201_CREATED,
@@ -185,7 +188,7 @@ class ModerateView(APIView):
         comment = access_comment(request.user, pk, manage=True)
         data = _valid(ModerateInputSerializer, request.data)
         services.comment_moderate(
-            actor=request.user, comment=comment, action=data["action"], reason=data["reason"]
+            actor=signed_in(request), comment=comment, action=data["action"], reason=data["reason"]
         )
         return Response(_one(request, pk))
 
@@ -211,7 +214,7 @@ class DispositionView(APIView):
             if amendment is None:
                 raise DomainError("No such amendment on this clause.", field="amendment")
         services.disposition_set(
-            actor=request.user,
+            actor=signed_in(request),
             comment=comment,
             outcome=data["outcome"],
             response=data["response"],

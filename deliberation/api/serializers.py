@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from convene.api.fields import StrictCharField
 from convene.api.serializers import UserBriefSerializer
+from convene.models import Convening
 from convene.text import render_markdown
 from deliberation import gates, specs
 from deliberation.models import Alternative, Amendment, Clause, ClauseKind, ClauseVersion, Framework
@@ -20,7 +21,9 @@ class AnyJSONField(serializers.JSONField):
 
 # --- output ---------------------------------------------------------------------------------
 class FrameworkSerializer(serializers.ModelSerializer):
-    convening = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    convening: serializers.SlugRelatedField[Convening] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     preamble_html = serializers.SerializerMethodField()
     allowed_transitions = serializers.SerializerMethodField()
 
@@ -49,7 +52,9 @@ class FrameworkSerializer(serializers.ModelSerializer):
 class ClauseSerializer(serializers.ModelSerializer):
     number = serializers.IntegerField(source="position", read_only=True)
     version = serializers.SerializerMethodField()
-    framework = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    framework: serializers.SlugRelatedField[Framework] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     text_html = serializers.SerializerMethodField()
     spec_summary = serializers.SerializerMethodField()
     spec = AnyJSONField(allow_null=True)
@@ -83,8 +88,12 @@ class ClauseSerializer(serializers.ModelSerializer):
 class VersionSerializer(serializers.ModelSerializer):
     author = UserBriefSerializer()
     spec = AnyJSONField(allow_null=True)
-    amendment = serializers.PrimaryKeyRelatedField(read_only=True)
-    alternative = serializers.PrimaryKeyRelatedField(read_only=True)
+    amendment: serializers.PrimaryKeyRelatedField[Amendment] = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
+    alternative: serializers.PrimaryKeyRelatedField[Alternative] = (
+        serializers.PrimaryKeyRelatedField(read_only=True)
+    )
 
     class Meta:
         model = ClauseVersion
@@ -182,13 +191,14 @@ class AlternativeSerializer(serializers.ModelSerializer):
 
 class ClauseKindSerializer(serializers.Serializer):
     kind = serializers.CharField()
-    label = serializers.CharField()
+    # The stubs see Field.label; the serializer metaclass moves declared fields off the class.
+    label = serializers.CharField()  # type: ignore[assignment]
     has_spec = serializers.BooleanField()
     schema = serializers.DictField()
 
 
 # --- input ----------------------------------------------------------------------------------
-_TEXT = {"max_length": 50_000, "trim_whitespace": False}
+_TEXT: dict[str, Any] = {"max_length": 50_000, "trim_whitespace": False}
 
 
 class FrameworkInputSerializer(serializers.Serializer):

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from convene.api.input import signed_in
 from convene.api.input import validated as _valid
 from convene.errors import DomainError
 from convene.permissions import access_convening
@@ -47,7 +48,7 @@ class FrameworkListView(generics.ListAPIView):
     def post(self, request: Request, slug: str) -> Response:
         convening = access_convening(request.user, slug, manage=True)
         data = _valid(s.FrameworkInputSerializer, request.data)
-        framework = services.framework_create(actor=request.user, convening=convening, **data)
+        framework = services.framework_create(actor=signed_in(request), convening=convening, **data)
         return Response(s.FrameworkSerializer(framework).data, status=status.HTTP_201_CREATED)
 
 
@@ -62,7 +63,7 @@ class FrameworkDetailView(APIView):
     def patch(self, request: Request, slug: str) -> Response:
         framework = access_framework(request.user, slug, manage=True)
         data = _valid(s.FrameworkUpdateSerializer, request.data)
-        framework = services.framework_update(actor=request.user, framework=framework, **data)
+        framework = services.framework_update(actor=signed_in(request), framework=framework, **data)
         return Response(s.FrameworkSerializer(framework).data)
 
 
@@ -74,7 +75,7 @@ class FrameworkTransitionView(APIView):
         framework = access_framework(request.user, slug, manage=True)
         data = _valid(s.TransitionSerializer, request.data)
         framework = services.framework_transition(
-            actor=request.user, framework=framework, to=data["to"]
+            actor=signed_in(request), framework=framework, to=data["to"]
         )
         return Response(s.FrameworkSerializer(framework).data)
 
@@ -94,7 +95,7 @@ class ClauseListView(generics.ListAPIView):
     def post(self, request: Request, slug: str) -> Response:
         framework = access_framework(request.user, slug, manage=True)
         data = _valid(s.ClauseInputSerializer, request.data)
-        clause = services.clause_create(actor=request.user, framework=framework, **data)
+        clause = services.clause_create(actor=signed_in(request), framework=framework, **data)
         return Response(s.ClauseSerializer(clause).data, status=status.HTTP_201_CREATED)
 
 
@@ -105,7 +106,7 @@ class ClauseReorderView(APIView):
     def post(self, request: Request, slug: str) -> Response:
         framework = access_framework(request.user, slug, manage=True)
         data = _valid(s.ReorderSerializer, request.data)
-        services.clause_reorder(actor=request.user, framework=framework, order=data["order"])
+        services.clause_reorder(actor=signed_in(request), framework=framework, order=data["order"])
         return Response(
             s.ClauseSerializer(selectors.clause_list(framework=framework), many=True).data
         )
@@ -123,7 +124,7 @@ class ClauseDetailView(APIView):
         clause = access_clause(request.user, pk, manage=True)
         data = _valid(s.ClauseUpdateSerializer, request.data)
         spec = data.pop("spec", ...)
-        clause = services.clause_update(actor=request.user, clause=clause, spec=spec, **data)
+        clause = services.clause_update(actor=signed_in(request), clause=clause, spec=spec, **data)
         return Response(s.ClauseSerializer(access_clause(request.user, clause.pk)).data)
 
 
@@ -210,7 +211,9 @@ class AmendmentListView(generics.ListAPIView):
         clause = access_clause(request.user, pk, propose=True)
         data = _valid(s.AmendmentInputSerializer, request.data)
         spec = data.pop("spec", ...)
-        amendment = services.amendment_propose(actor=request.user, clause=clause, spec=spec, **data)
+        amendment = services.amendment_propose(
+            actor=signed_in(request), clause=clause, spec=spec, **data
+        )
         return Response(_amendment(request, amendment.pk), status=status.HTTP_201_CREATED)
 
 
@@ -229,22 +232,24 @@ class AmendmentActionView(APIView):
             check_amendment_decider(request.user, amendment)
             data = _valid(s.DecisionSerializer, request.data)
             services.amendment_accept(
-                actor=request.user, amendment=amendment, reason=data["reason"]
+                actor=signed_in(request), amendment=amendment, reason=data["reason"]
             )
         elif self.verb == "reject":
             check_amendment_decider(request.user, amendment)
             data = _valid(s.RejectSerializer, request.data)
             services.amendment_reject(
-                actor=request.user, amendment=amendment, reason=data["reason"]
+                actor=signed_in(request), amendment=amendment, reason=data["reason"]
             )
         elif self.verb == "withdraw":
             check_amendment_author(request.user, amendment)
-            services.amendment_withdraw(actor=request.user, amendment=amendment)
+            services.amendment_withdraw(actor=signed_in(request), amendment=amendment)
         else:
             check_amendment_author(request.user, amendment)
             data = _valid(s.AmendmentRebaseSerializer, request.data)
             spec = data.pop("spec", ...)
-            services.amendment_rebase(actor=request.user, amendment=amendment, spec=spec, **data)
+            services.amendment_rebase(
+                actor=signed_in(request), amendment=amendment, spec=spec, **data
+            )
         return Response(_amendment(request, pk))
 
 
@@ -265,7 +270,7 @@ class AlternativeListView(generics.ListAPIView):
         data = _valid(s.AlternativeInputSerializer, request.data)
         spec = data.pop("spec", ...)
         alternative = services.alternative_propose(
-            actor=request.user, clause=clause, spec=spec, **data
+            actor=signed_in(request), clause=clause, spec=spec, **data
         )
         alternative = selectors.alternative_list(clause=clause).get(pk=alternative.pk)
         return Response(s.AlternativeSerializer(alternative).data, status=status.HTTP_201_CREATED)
@@ -281,7 +286,7 @@ class AlternativeWithdrawView(APIView):
             raise Http404("No such alternative.")
         clause = access_clause(request.user, alternative.clause_id)
         check_alternative_proposer(request.user, alternative)
-        services.alternative_withdraw(actor=request.user, alternative=alternative)
+        services.alternative_withdraw(actor=signed_in(request), alternative=alternative)
         return Response(
             s.AlternativeSerializer(selectors.alternative_list(clause=clause).get(pk=pk)).data
         )
@@ -298,7 +303,7 @@ class ResolveView(APIView):
         if alternative is None:
             raise DomainError("No such alternative on this clause.", field="alternative")
         services.alternatives_resolve(
-            actor=request.user, clause=clause, alternative=alternative, reason=data["reason"]
+            actor=signed_in(request), clause=clause, alternative=alternative, reason=data["reason"]
         )
         return Response(s.ClauseSerializer(access_clause(request.user, pk)).data)
 

@@ -105,6 +105,7 @@ def comment_post(
     framework = Framework.objects.select_related("convening").get(pk=clause.framework_id)
     membership = _member(actor, framework)
     _require_comment_phase(framework, membership)
+    assert clause.current_version_id is not None, "only null inside clause_create"
     version = ClauseVersion.objects.get(pk=clause.current_version_id)
     if parent is not None:
         if parent.clause_id != clause.pk:

@@ -48,9 +48,11 @@ def amendment_propose(
         new_spec = clean_spec(clause.kind, clause.spec if spec is ... else spec)
         if text == clause.text and new_spec == clause.spec:
             raise DomainError("The amendment does not change the text or the spec.", field="text")
+        base = clause.current_version
+        assert base is not None, "only null inside clause_create, before the first version"
         amendment = Amendment.objects.create(
             clause=clause,
-            base_version=clause.current_version,
+            base_version=base,
             text=text,
             spec=new_spec,
             rationale=why,
@@ -61,7 +63,7 @@ def amendment_propose(
             actor=actor,
             verb="amendment.proposed",
             target=amendment,
-            payload={"clause": clause.pk, "base_version": clause.current_version.number},
+            payload={"clause": clause.pk, "base_version": base.number},
         )
     return amendment
 
@@ -175,14 +177,16 @@ def amendment_rebase(
         if rationale is not None:
             amendment.rationale = clean_rationale(rationale)
         previous = amendment.base_version.number
-        amendment.base_version = clause.current_version
+        current = clause.current_version
+        assert current is not None, "only null inside clause_create, before the first version"
+        amendment.base_version = current
         amendment.save()
         audit_append(
             convening=framework.convening,
             actor=actor,
             verb="amendment.rebased",
             target=amendment,
-            payload={"from_version": previous, "to_version": clause.current_version.number},
+            payload={"from_version": previous, "to_version": current.number},
         )
     return amendment
 

@@ -128,7 +128,7 @@ class Command(BaseCommand):
                 services.member_add(
                     actor=organizer, convening=convening, user=user, role=Role.OBSERVER
                 )
-        for email, role, group, org_index in INVITATIONS:
+        for email, role, group, invited_org in INVITATIONS:
             if not Invitation.objects.filter(convening=convening, email=email).exists():
                 services.invitation_create(
                     actor=organizer,
@@ -136,7 +136,7 @@ class Command(BaseCommand):
                     email=email,
                     role=role,
                     stakeholder_group=group,
-                    organization=orgs[org_index] if org_index is not None else None,
+                    organization=orgs[invited_org] if invited_org is not None else None,
                 )
         from deliberation import demo
 

@@ -19,7 +19,7 @@ PYTEST_WORKERS ?= 2
 help:
 	@echo "make run               migrate, load demo data, serve on http://127.0.0.1:8000"
 	@echo "make test              run the test suite (PYTEST_ARGS=..., PYTEST_WORKERS=$(PYTEST_WORKERS))"
-	@echo "make lint              ruff check and ruff format --check"
+	@echo "make lint              ruff check, ruff format --check and mypy"
 	@echo "make schema            validate the OpenAPI schema"
 	@echo "make migrations-check  fail if a model change has no migration"
 	@echo "make venv              create or update .venv"
@@ -42,6 +42,7 @@ test: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy convene deliberation frontend
 
 schema: venv
 	$(MANAGE) spectacular --validate --fail-on-warn --file /dev/null

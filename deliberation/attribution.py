@@ -19,6 +19,7 @@ def author_of(comment: Comment, *, names: bool, show_country: bool) -> dict[str,
             "handle": comment.author.handle,
             "stakeholder_group": comment.author_group,
             "organization": org.name if org else None,
+            "organization_id": org.pk if org else None,
             "country": org.country if org else None,
         }
     author: dict[str, Any] = {"stakeholder_group": comment.author_group}

@@ -22,6 +22,7 @@ class CommentAuthorSerializer(serializers.Serializer):
     handle = serializers.CharField(required=False)
     stakeholder_group = serializers.CharField()
     organization = serializers.CharField(required=False, allow_null=True)
+    organization_id = serializers.IntegerField(required=False, allow_null=True)
     country = serializers.CharField(required=False, allow_null=True)
 
 

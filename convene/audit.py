@@ -53,11 +53,14 @@ def audit_append(
     """
     assert transaction.get_connection().in_atomic_block, "audit_append needs a transaction"
     key = _chain_key(convening)
-    chain, _ = AuditChain.objects.get_or_create(
-        key=key, defaults={"convening": convening, "head_hash": hashchain.GENESIS}
-    )
     # Lock the head: two appends reading the same last_seq would fork the chain.
-    chain = AuditChain.objects.select_for_update().get(pk=chain.pk)
+    chain = AuditChain.objects.select_for_update().filter(key=key).first()
+    if chain is None:
+        # convening_create and migration 0002 open the chains; this covers rows made otherwise.
+        AuditChain.objects.get_or_create(
+            key=key, defaults={"convening": convening, "head_hash": hashchain.GENESIS}
+        )
+        chain = AuditChain.objects.select_for_update().get(key=key)
     event = AuditEvent(
         chain=chain,
         seq=chain.last_seq + 1,

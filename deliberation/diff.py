@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 from difflib import SequenceMatcher
-from typing import Literal, TypedDict
+from typing import Any, Literal, TypedDict
 
 _TOKEN = re.compile(r"\s+|\S+")
 
@@ -64,6 +64,16 @@ def apply(old: str, ops: list[DiffOp]) -> str:
     if position != len(old):
         raise ValueError("operations do not consume the whole old text")
     return "".join(out)
+
+
+def spec_changes(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The spec fields that differ between two versions, as ``{field, from, to}``, by name."""
+    old, new = old or {}, new or {}
+    return [
+        {"field": key, "from": old.get(key), "to": new.get(key)}
+        for key in sorted(set(old) | set(new))
+        if old.get(key) != new.get(key)
+    ]
 
 
 def render_html(ops: list[DiffOp]) -> str:

@@ -50,8 +50,9 @@ def comment_context(request: Request, framework: Any, comments: list[Comment]) -
     }
 
 
-def _one(request: Request, comment_id: int) -> dict[str, Any]:
-    comment = access_comment(request.user, comment_id)
+def _one(request: Request, comment: Comment) -> dict[str, Any]:
+    """The comment as this reader sees it, re-read after any change. ``comment`` must already be
+    authorized (from ``access_comment``, or posted on a clause from ``access_clause``)."""
     fresh = selectors.comment_list(clause=comment.clause).get(pk=comment.pk)
     framework = comment.clause.framework
     return CommentSerializer(fresh, context=comment_context(request, framework, [fresh])).data  # type: ignore[return-value]
@@ -123,7 +124,7 @@ class CommentListView(generics.ListAPIView):
             parent=parent,
             anchor=data["anchor"],
         )
-        return Response(_one(request, comment.pk), status=status.HTTP_201_CREATED)
+        return Response(_one(request, comment), status=status.HTTP_201_CREATED)
 
 
 class CommentDetailView(APIView):
@@ -131,20 +132,20 @@ class CommentDetailView(APIView):
 
     @extend_schema(responses=CommentSerializer)
     def get(self, request: Request, pk: int) -> Response:
-        return Response(_one(request, pk))
+        return Response(_one(request, access_comment(request.user, pk)))
 
     @extend_schema(request=CommentEditSerializer, responses=CommentSerializer)
     def patch(self, request: Request, pk: int) -> Response:
         comment = access_comment(request.user, pk)
         data = _valid(CommentEditSerializer, request.data)
         services.comment_edit(actor=signed_in(request), comment=comment, body=data["body"])
-        return Response(_one(request, pk))
+        return Response(_one(request, comment))
 
     @extend_schema(responses=CommentSerializer)
     def delete(self, request: Request, pk: int) -> Response:
         comment = access_comment(request.user, pk)
         services.comment_delete(actor=signed_in(request), comment=comment)
-        return Response(_one(request, pk))
+        return Response(_one(request, comment))
 
 
 class ReactionView(APIView):
@@ -155,13 +156,13 @@ class ReactionView(APIView):
         comment = access_comment(request.user, pk)
         data = _valid(ReactionInputSerializer, request.data)
         services.reaction_set(actor=signed_in(request), comment=comment, stance=data["stance"])
-        return Response(_one(request, pk))
+        return Response(_one(request, comment))
 
     @extend_schema(responses=CommentSerializer)
     def delete(self, request: Request, pk: int) -> Response:
         comment = access_comment(request.user, pk)
         services.reaction_set(actor=signed_in(request), comment=comment, stance=None)
-        return Response(_one(request, pk))
+        return Response(_one(request, comment))
 
 
 class FlagView(APIView):
@@ -190,7 +191,7 @@ class ModerateView(APIView):
         services.comment_moderate(
             actor=signed_in(request), comment=comment, action=data["action"], reason=data["reason"]
         )
-        return Response(_one(request, pk))
+        return Response(_one(request, comment))
 
 
 class DispositionView(APIView):
@@ -221,7 +222,7 @@ class DispositionView(APIView):
             version=version,
             amendment=amendment,
         )
-        return Response(_one(request, pk))
+        return Response(_one(request, comment))
 
 
 class DispositionTableView(APIView):

@@ -147,15 +147,6 @@ class VersionDetailView(APIView):
         return Response(s.VersionSerializer(version).data)
 
 
-def _spec_changes(old: Any, new: Any) -> list[dict[str, Any]]:
-    old, new = old or {}, new or {}
-    return [
-        {"field": key, "from": old.get(key), "to": new.get(key)}
-        for key in sorted(set(old) | set(new))
-        if old.get(key) != new.get(key)
-    ]
-
-
 # ASCII digits only ("²".isdigit() is true but int() refuses it), and not thousands of them.
 _VERSION_NUMBER = re.compile(r"[0-9]{1,30}")
 _MAX_VERSION = 2_147_483_647
@@ -192,7 +183,7 @@ class DiffView(APIView):
             "to": new.number,
             "ops": ops,
             "html": diff.render_html(ops),
-            "spec_changes": _spec_changes(old.spec, new.spec),
+            "spec_changes": diff.spec_changes(old.spec, new.spec),
         }
         return Response(body)
 

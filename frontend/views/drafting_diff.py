@@ -32,15 +32,6 @@ def side_by_side(ops: list[diff.DiffOp]) -> tuple[str, str]:
     return "".join(old), "".join(new)
 
 
-def spec_changes(old: Any, new: Any) -> list[dict[str, Any]]:
-    old, new = old or {}, new or {}
-    return [
-        {"field": key, "old": old.get(key, ""), "new": new.get(key, "")}
-        for key in sorted(set(old) | set(new))
-        if old.get(key) != new.get(key)
-    ]
-
-
 def version_numbers(params: QueryDict, versions: list[ClauseVersion]) -> tuple[int, int, str]:
     """(from, to, error) from the query; defaults compare the previous version with the current."""
     last = versions[-1].number
@@ -73,7 +64,7 @@ def compare_context(versions: list[ClauseVersion], params: QueryDict) -> dict[st
         "view": "side" if side else "inline",
         "error": error,
         "identical": old.text == new.text,
-        "spec_changes": spec_changes(old.spec, new.spec),
+        "spec_changes": diff.spec_changes(old.spec, new.spec),
         # Safe: diff.render_html and side_by_side escape every piece of text they wrap.
         "inline_html": mark_safe(diff.render_html(ops)),  # noqa: S308
     }

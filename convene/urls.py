@@ -8,7 +8,8 @@ from convene.health import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("convene.api.urls")),
-    path("api/v1/", include("deliberation.api.urls")),
+    path("api/v1/", include("deliberation.text.api.urls")),
+    path("api/v1/", include("deliberation.discussion.api.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("frontend.urls")),

@@ -1,8 +1,8 @@
 """Deliberation models: the text (frameworks, clauses, versions, proposals) and the talk
 about it (comments, reactions, flags, dispositions)."""
 
-from deliberation.models.comments import Comment, CommentRevision, Disposition, Flag, Reaction
-from deliberation.models.text import (
+from deliberation.discussion.models import Comment, CommentRevision, Disposition, Flag, Reaction
+from deliberation.text.models import (
     Alternative,
     Amendment,
     Clause,

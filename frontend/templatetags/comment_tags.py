@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from convene.text import render_markdown
-from deliberation import anchors
+from deliberation.discussion import anchors
 
 register = template.Library()
 

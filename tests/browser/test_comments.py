@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from deliberation import services
+from deliberation.discussion import services as discussion_services
 from deliberation.models import Comment, Disposition, Reaction
+from deliberation.text import services as text_services
 from tests.browser.test_acceptance import sign_in
 from tests.conftest import World, clear_cache
 from tests.deliberation.conftest import make_drafting
@@ -54,7 +55,7 @@ def sign_out(page: Any) -> None:
 def test_select_comment_reply_agree_and_dispose(world: World, browser_page: Any) -> None:
     page, problems = browser_page
     drafting = make_drafting(world)
-    clause = services.clause_create(
+    clause = text_services.clause_create(
         actor=world.organizer,
         framework=drafting.framework,
         kind="verification",
@@ -150,7 +151,9 @@ def test_select_comment_reply_agree_and_dispose(world: World, browser_page: Any)
 def test_refused_reply_shows_its_message_inline(world: World, browser_page: Any) -> None:
     page, problems = browser_page
     drafting = make_drafting(world)
-    comment = services.comment_post(actor=world.policymaker, clause=drafting.trigger, body="Hi")
+    comment = discussion_services.comment_post(
+        actor=world.policymaker, clause=drafting.trigger, body="Hi"
+    )
     sign_in(page, world.industry.email)
     page.goto(f"/clauses/{drafting.trigger.pk}/comments/")
     article = page.locator(f"#comment-{comment.pk}")
@@ -171,7 +174,7 @@ def test_anchor_picker_works_without_javascript(
     world: World, chromium: Any, live_server: Any
 ) -> None:
     drafting = make_drafting(world)
-    clause = services.clause_create(
+    clause = text_services.clause_create(
         actor=world.organizer,
         framework=drafting.framework,
         kind="general",

@@ -129,7 +129,7 @@ def test_clause_page_layout(
     world: World, chromium: Any, live_server: Any, width: int, height: int
 ) -> None:
     drafting = make_drafting(world)
-    from deliberation import services
+    from deliberation.text import services
 
     trigger = drafting.trigger
     services.clause_update(

@@ -14,8 +14,9 @@ import pytest
 
 from convene import services as people
 from convene.models import Organization, Role, User
-from deliberation import services
+from deliberation.discussion import services as discussion_services
 from deliberation.models import Clause, Comment, Framework
+from deliberation.text import services as text_services
 from tests.browser.test_acceptance import sign_in
 from tests.conftest import World, clear_cache
 from tests.deliberation.conftest import make_drafting
@@ -67,7 +68,7 @@ class HostileScene:
 @pytest.fixture(autouse=True)
 def _big_pages(monkeypatch: Any) -> Iterator[None]:
     # Every hostile comment on one page of the thread.
-    monkeypatch.setattr("frontend.views.comment_threads.THREADS_PER_PAGE", 500)
+    monkeypatch.setattr("frontend.views.discussion.threads.THREADS_PER_PAGE", 500)
     clear_cache()
     yield
 
@@ -97,7 +98,7 @@ def hostile_people(world: World, count: int) -> list[User]:
 
 def make_scene(world: World) -> HostileScene:
     drafting = make_drafting(world)
-    clause = services.clause_create(
+    clause = text_services.clause_create(
         actor=world.organizer,
         framework=drafting.framework,
         kind="general",
@@ -111,22 +112,24 @@ def make_scene(world: World) -> HostileScene:
         if n < len(HOSTILE_QUOTES):
             anchor = {"paragraph": n, "quote": HOSTILE_QUOTES[n]}
         comments.append(
-            services.comment_post(
+            discussion_services.comment_post(
                 actor=authors[n % len(authors)], clause=clause, body=body, anchor=anchor
             )
         )
     first = comments[0]
     for n, comment in enumerate(comments[:12]):
-        services.comment_post(
+        discussion_services.comment_post(
             actor=world.industry, clause=clause, body=HOSTILE[-n - 1], parent=comment
         )
-        services.reaction_set(actor=world.industry, comment=comment, stance="agree")
-        services.comment_flag(actor=world.civil_society, comment=comment, reason=HOSTILE[n][:500])
-        services.disposition_set(
+        discussion_services.reaction_set(actor=world.industry, comment=comment, stance="agree")
+        discussion_services.comment_flag(
+            actor=world.civil_society, comment=comment, reason=HOSTILE[n][:500]
+        )
+        discussion_services.disposition_set(
             actor=world.organizer, comment=comment, outcome="noted", response=HOSTILE[n + 12]
         )
     for n, comment in enumerate(comments[12:18]):
-        services.comment_moderate(
+        discussion_services.comment_moderate(
             actor=world.organizer, comment=comment, action="hide", reason=HOSTILE[n + 24][:500]
         )
     return HostileScene(world, drafting.framework, clause, first)

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from deliberation import services
 from deliberation.models import Clause, Framework
+from deliberation.text import services
 from tests.conftest import World, make_world
 
 TRIGGER_SPEC = {

@@ -17,8 +17,8 @@ from django.db import DatabaseError, connection, connections, transaction
 from convene.audit import audit_verify
 from convene.errors import Conflict
 from convene.models import AuditChain
-from deliberation import services
 from deliberation.models import Amendment, Clause, ClauseVersion
+from deliberation.text import services
 from tests.conftest import client_for, make_world
 from tests.deliberation.conftest import make_drafting
 

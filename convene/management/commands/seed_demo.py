@@ -138,7 +138,7 @@ class Command(BaseCommand):
                     stakeholder_group=group,
                     organization=orgs[invited_org] if invited_org is not None else None,
                 )
-        from deliberation import demo
+        from deliberation.text import demo
 
         demo.seed(convening=convening, organizer=organizer)
 

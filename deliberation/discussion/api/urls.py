@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from deliberation.discussion.api import views
+
+urlpatterns = [
+    path("clauses/<int:pk>/comments/", views.CommentListView.as_view(), name="api-comments"),
+    path("comments/<int:pk>/", views.CommentDetailView.as_view(), name="api-comment"),
+    path("comments/<int:pk>/reaction/", views.ReactionView.as_view(), name="api-comment-reaction"),
+    path("comments/<int:pk>/flag/", views.FlagView.as_view(), name="api-comment-flag"),
+    path("comments/<int:pk>/moderate/", views.ModerateView.as_view(), name="api-comment-moderate"),
+    path(
+        "comments/<int:pk>/disposition/",
+        views.DispositionView.as_view(),
+        name="api-comment-disposition",
+    ),
+    path(
+        "frameworks/<slug:slug>/dispositions/",
+        views.DispositionTableView.as_view(),
+        name="api-dispositions",
+    ),
+]

@@ -1,0 +1,269 @@
+"""API v1 shapes for frameworks, clauses, versions, diffs and proposals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from convene.api.fields import StrictCharField
+from convene.api.serializers import UserBriefSerializer
+from convene.models import Convening
+from convene.text import render_markdown
+from deliberation.models import Alternative, Amendment, Clause, ClauseKind, ClauseVersion, Framework
+from deliberation.text import gates, specs
+
+
+class AnyJSONField(serializers.JSONField):
+    """A spec: any JSON value, checked against the kind's schema by the service."""
+
+
+# --- output ---------------------------------------------------------------------------------
+class FrameworkSerializer(serializers.ModelSerializer):
+    convening: serializers.SlugRelatedField[Convening] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    preamble_html = serializers.SerializerMethodField()
+    allowed_transitions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Framework
+        fields = [
+            "slug",
+            "title",
+            "preamble",
+            "preamble_html",
+            "status",
+            "allowed_transitions",
+            "convening",
+            "created_at",
+            "status_changed_at",
+        ]
+
+    def get_preamble_html(self, obj: Framework) -> str:
+        return render_markdown(obj.preamble)
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_allowed_transitions(self, obj: Framework) -> list[str]:
+        return list(gates.TRANSITIONS[obj.status])
+
+
+class ClauseSerializer(serializers.ModelSerializer):
+    number = serializers.IntegerField(source="position", read_only=True)
+    version = serializers.SerializerMethodField()
+    framework: serializers.SlugRelatedField[Framework] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    text_html = serializers.SerializerMethodField()
+    spec_summary = serializers.SerializerMethodField()
+    spec = AnyJSONField(allow_null=True)
+
+    class Meta:
+        model = Clause
+        fields = [
+            "id",
+            "number",
+            "kind",
+            "title",
+            "text",
+            "text_html",
+            "spec",
+            "spec_summary",
+            "status",
+            "version",
+            "framework",
+        ]
+
+    def get_version(self, obj: Clause) -> int | None:
+        return obj.current_version.number if obj.current_version else None
+
+    def get_text_html(self, obj: Clause) -> str:
+        return render_markdown(obj.text)
+
+    def get_spec_summary(self, obj: Clause) -> str:
+        return specs.describe(obj.spec, obj.kind) if obj.spec else ""
+
+
+class VersionSerializer(serializers.ModelSerializer):
+    author = UserBriefSerializer()
+    spec = AnyJSONField(allow_null=True)
+    amendment: serializers.PrimaryKeyRelatedField[Amendment] = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
+    alternative: serializers.PrimaryKeyRelatedField[Alternative] = (
+        serializers.PrimaryKeyRelatedField(read_only=True)
+    )
+
+    class Meta:
+        model = ClauseVersion
+        fields = [
+            "number",
+            "text",
+            "spec",
+            "author",
+            "rationale",
+            "created_at",
+            "hash",
+            "amendment",
+            "alternative",
+        ]
+
+
+class DiffOpSerializer(serializers.Serializer):
+    op = serializers.ChoiceField(choices=["equal", "insert", "delete"])
+    text = serializers.CharField()
+
+
+class SpecChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    old = serializers.JSONField(source="from")
+    new = serializers.JSONField(source="to")
+
+
+class DiffSerializer(serializers.Serializer):
+    from_ = serializers.IntegerField()
+    to = serializers.IntegerField()
+    ops = DiffOpSerializer(many=True)
+    html = serializers.CharField()
+    spec_changes = serializers.ListField(child=serializers.DictField())
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")
+        return fields
+
+
+class AmendmentSerializer(serializers.ModelSerializer):
+    base_version = serializers.IntegerField(source="base_version.number")
+    author = UserBriefSerializer()
+    spec = AnyJSONField(allow_null=True)
+    resulting_version = serializers.SerializerMethodField()
+    is_stale = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Amendment
+        fields = [
+            "id",
+            "clause",
+            "base_version",
+            "text",
+            "spec",
+            "rationale",
+            "author",
+            "status",
+            "is_stale",
+            "decision_reason",
+            "resulting_version",
+            "created_at",
+            "decided_at",
+        ]
+
+    def get_resulting_version(self, obj: Amendment) -> int | None:
+        return obj.resulting_version.number if obj.resulting_version else None
+
+    def get_is_stale(self, obj: Amendment) -> bool:
+        """Open, but written against a version that is no longer current: needs a rebase."""
+        return (
+            obj.status == Amendment.Status.OPEN
+            and obj.base_version_id != obj.clause.current_version_id
+        )
+
+
+class AlternativeSerializer(serializers.ModelSerializer):
+    proposer = UserBriefSerializer()
+    spec = AnyJSONField(allow_null=True)
+
+    class Meta:
+        model = Alternative
+        fields = [
+            "id",
+            "label",
+            "text",
+            "spec",
+            "rationale",
+            "proposer",
+            "status",
+            "resolution_reason",
+            "created_at",
+        ]
+
+
+class ClauseKindSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    # The stubs see Field.label; the serializer metaclass moves declared fields off the class.
+    label = serializers.CharField()  # type: ignore[assignment]
+    has_spec = serializers.BooleanField()
+    schema = serializers.DictField()
+
+
+# --- input ----------------------------------------------------------------------------------
+_TEXT: dict[str, Any] = {"max_length": 50_000, "trim_whitespace": False}
+
+
+class FrameworkInputSerializer(serializers.Serializer):
+    title = StrictCharField(max_length=200)
+    preamble = StrictCharField(max_length=50_000, required=False, allow_blank=True, default="")
+    slug = StrictCharField(max_length=80, required=False)
+
+
+class FrameworkUpdateSerializer(serializers.Serializer):
+    title = StrictCharField(max_length=200, required=False)
+    preamble = StrictCharField(max_length=50_000, required=False, allow_blank=True)
+
+
+class TransitionSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=Framework.Status.choices)
+
+
+class ClauseInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ClauseKind.choices)
+    title = StrictCharField(max_length=200)
+    text = StrictCharField(**_TEXT)
+    spec = AnyJSONField(required=False, allow_null=True, default=None)
+    rationale = StrictCharField(max_length=10_000, required=False, allow_blank=True)
+
+
+class ClauseUpdateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ClauseKind.choices, required=False)
+    title = StrictCharField(max_length=200, required=False)
+    text = StrictCharField(required=False, **_TEXT)
+    spec = AnyJSONField(required=False, allow_null=True)
+    rationale = StrictCharField(max_length=10_000, required=False, allow_blank=True)
+
+
+class ReorderSerializer(serializers.Serializer):
+    order = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=2000
+    )
+
+
+class AmendmentInputSerializer(serializers.Serializer):
+    text = StrictCharField(**_TEXT)
+    spec = AnyJSONField(required=False, allow_null=True)
+    rationale = StrictCharField(max_length=10_000)
+
+
+class AmendmentRebaseSerializer(serializers.Serializer):
+    text = StrictCharField(required=False, **_TEXT)
+    spec = AnyJSONField(required=False, allow_null=True)
+    rationale = StrictCharField(max_length=10_000, required=False)
+
+
+class DecisionSerializer(serializers.Serializer):
+    reason = StrictCharField(max_length=10_000, required=False, allow_blank=True, default="")
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = StrictCharField(max_length=10_000)
+
+
+class AlternativeInputSerializer(serializers.Serializer):
+    text = StrictCharField(**_TEXT)
+    spec = AnyJSONField(required=False, allow_null=True)
+    rationale = StrictCharField(max_length=10_000, required=False, allow_blank=True, default="")
+
+
+class ResolveSerializer(serializers.Serializer):
+    alternative = serializers.IntegerField(min_value=1)
+    reason = StrictCharField(max_length=10_000)

@@ -1,0 +1,35 @@
+"""Every write on frameworks, clauses and proposals. See the modules for the contracts."""
+
+from deliberation.text.services.clauses import clause_create, clause_reorder, clause_update
+from deliberation.text.services.frameworks import (
+    framework_create,
+    framework_transition,
+    framework_update,
+)
+from deliberation.text.services.proposals import (
+    alternative_propose,
+    alternative_withdraw,
+    alternatives_resolve,
+    amendment_accept,
+    amendment_propose,
+    amendment_rebase,
+    amendment_reject,
+    amendment_withdraw,
+)
+
+__all__ = [
+    "alternative_propose",
+    "alternative_withdraw",
+    "alternatives_resolve",
+    "amendment_accept",
+    "amendment_propose",
+    "amendment_rebase",
+    "amendment_reject",
+    "amendment_withdraw",
+    "clause_create",
+    "clause_reorder",
+    "clause_update",
+    "framework_create",
+    "framework_transition",
+    "framework_update",
+]

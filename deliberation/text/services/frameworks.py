@@ -1,0 +1,113 @@
+"""Frameworks: create, edit, and move them through their statuses
+(draft → consultation → voting → adopted → published, or withdrawn)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from convene.audit import audit_append
+from convene.errors import Conflict, DomainError
+from convene.models import Convening, User
+from deliberation.models import Framework
+from deliberation.text import gates
+from deliberation.text.services.common import require_gate
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title)[:60].strip("-") or "framework"
+    slug, n = base, 2
+    while Framework.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def framework_create(
+    *, actor: User, convening: Convening, title: str, preamble: str = "", slug: str | None = None
+) -> Framework:
+    title = title.strip()
+    if not title:
+        raise DomainError("A title is required.", field="title")
+    if slug is not None:
+        slug = slug.strip().lower()
+        if not slug or slug != slugify(slug):
+            raise DomainError("Use lower-case letters, digits and hyphens.", field="slug")
+    try:
+        with transaction.atomic():
+            if slug and Framework.objects.filter(slug=slug).exists():
+                raise Conflict("This slug is taken.", field="slug")
+            framework = Framework.objects.create(
+                convening=convening,
+                slug=slug or _unique_slug(title),
+                title=title,
+                preamble=preamble,
+                created_by=actor,
+            )
+            audit_append(
+                convening=convening,
+                actor=actor,
+                verb="framework.created",
+                target=framework,
+                payload={"slug": framework.slug, "title": title},
+            )
+    except IntegrityError as exc:
+        raise Conflict("This slug is taken.", field="slug") from exc
+    return framework
+
+
+def framework_update(*, actor: User, framework: Framework, **changes: Any) -> Framework:
+    unknown = set(changes) - {"title", "preamble"}
+    if unknown:
+        raise DomainError(f"Cannot change {', '.join(sorted(unknown))}.")
+    if "title" in changes:
+        changes["title"] = changes["title"].strip()
+        if not changes["title"]:
+            raise DomainError("A title is required.", field="title")
+    with transaction.atomic():
+        framework = (
+            Framework.objects.select_for_update().select_related("convening").get(pk=framework.pk)
+        )
+        require_gate("edit_framework", framework)
+        changed = {k: v for k, v in changes.items() if getattr(framework, k) != v}
+        if changed:
+            for key, value in changed.items():
+                setattr(framework, key, value)
+            framework.save(update_fields=list(changed))
+            audit_append(
+                convening=framework.convening,
+                actor=actor,
+                verb="framework.updated",
+                target=framework,
+                payload={"changed": changed},
+            )
+    return framework
+
+
+def framework_transition(*, actor: User, framework: Framework, to: str) -> Framework:
+    """Move the framework to status ``to``; 409 naming the allowed targets if it can't go there."""
+    if to not in Framework.Status.values:
+        raise DomainError(
+            f"Unknown status {to!r}; statuses are {', '.join(Framework.Status.values)}.", field="to"
+        )
+    with transaction.atomic():
+        # Locked: two organizers moving the framework at once must not both succeed from one state.
+        framework = (
+            Framework.objects.select_for_update().select_related("convening").get(pk=framework.pk)
+        )
+        current = framework.status
+        if to not in gates.TRANSITIONS[current]:
+            raise Conflict(gates.transition_refusal(current, to), field="to")
+        framework.status = to
+        framework.status_changed_at = timezone.now()
+        framework.save(update_fields=["status", "status_changed_at"])
+        audit_append(
+            convening=framework.convening,
+            actor=actor,
+            verb="framework.transitioned",
+            target=framework,
+            payload={"from": current, "to": to},
+        )
+    return framework

@@ -1,0 +1,125 @@
+"""Per-framework comment tables: the organizers' moderation queue and the readers'
+disposition table (with filters and a CSV download from the API)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_http_methods
+
+from convene.models import StakeholderGroup
+from deliberation.discussion.selectors import disposition_table, moderation_queue
+from deliberation.models import Comment, Disposition, Framework
+from deliberation.text.permissions import access_framework
+from frontend.views.discussion.threads import author_for, viewer_for
+
+QUEUE_PAGE = 50
+TABLE_PAGE = 100
+AWAITING = "awaiting_response"
+
+
+def _page_number(request: HttpRequest) -> int:
+    raw = request.GET.get("page", "1")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
+
+
+def render_queue(
+    request: HttpRequest,
+    framework: Framework,
+    *,
+    errors: dict[int, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The queue, with a refused moderation shown on its row."""
+    paginator = Paginator(moderation_queue(framework=framework), QUEUE_PAGE)
+    page = paginator.get_page(_page_number(request))
+    rows = [
+        {
+            "comment": c,
+            "flags": [f for f in c.flags.all() if f.resolved_at is None],
+            "resolved": [f for f in c.flags.all() if f.resolved_at is not None],
+            "error": (errors or {}).get(c.pk),
+        }
+        for c in page
+    ]
+    listed = {c.pk for c in page}
+    # A refusal about a comment that is not (or no longer) in the queue shows above it.
+    other_errors = [message for pk, message in (errors or {}).items() if pk not in listed]
+    context = {
+        "other_errors": other_errors,
+        "framework": framework,
+        "rows": rows,
+        "page": page,
+        "next_url": request.get_full_path(),
+    }
+    return render(request, "frontend/comments/moderation.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET"])
+def moderation(request: HttpRequest, slug: str) -> HttpResponse:
+    framework = access_framework(request.user, slug, manage=True)
+    return render_queue(request, framework)
+
+
+class DispositionFilterForm(forms.Form):
+    outcome = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any"), (AWAITING, "Awaiting response"), *Disposition.Outcome.choices],
+    )
+    group = forms.ChoiceField(
+        required=False, label="Stakeholder group", choices=[("", "Any"), *StakeholderGroup.choices]
+    )
+
+
+def _filtered(framework: Framework, filters: dict[str, str]) -> Any:
+    queryset = disposition_table(framework=framework)
+    if filters.get("outcome") == AWAITING:
+        queryset = queryset.filter(disposition__isnull=True)
+    elif filters.get("outcome"):
+        queryset = queryset.filter(disposition__outcome=filters["outcome"])
+    if filters.get("group"):
+        queryset = queryset.filter(author_group=filters["group"])
+    return queryset
+
+
+@require_http_methods(["GET"])
+def dispositions(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every top-level comment with its disposition or "awaiting response"."""
+    framework = access_framework(request.user, slug)
+    form = DispositionFilterForm(request.GET or None)
+    valid = form.is_valid() if form.is_bound else True
+    filters = {k: v for k, v in (form.cleaned_data if form.is_bound and valid else {}).items() if v}
+    paginator = Paginator(_filtered(framework, filters), TABLE_PAGE)
+    page = paginator.get_page(_page_number(request))
+    viewer = viewer_for(request, framework)
+    rows = [
+        {
+            "comment": c,
+            "author": author_for(c, viewer),
+            "disposition": getattr(c, "disposition", None),
+        }
+        for c in page
+    ]
+    api = reverse("api-dispositions", kwargs={"slug": framework.slug})
+    query = urlencode({"format": "csv", **filters})
+    context = {
+        "framework": framework,
+        "form": form,
+        "rows": rows,
+        "page": page,
+        "filters_query": urlencode(filters),
+        "csv_url": f"{api}?{query}",
+        "v": viewer,
+        "hidden_status": Comment.Status.HIDDEN,
+    }
+    return render(
+        request, "frontend/comments/dispositions.html", context, status=200 if valid else 400
+    )

@@ -1,0 +1,246 @@
+"""Amendments and alternatives on the clause page: propose, accept, reject, withdraw, rebase,
+resolve, withdraw an alternative.
+
+Without JavaScript every action is a plain POST that redirects back to the clause page; a
+refused one re-renders the page with the message next to the amendment, alternative or form it
+was about, at the service's status. With htmx (``request.htmx``) the answer is the clause's
+article (``#clause-drafting``) in both cases, so the action happens in place; the proposal forms
+are fetched into the page and, while refused, re-rendered where they are.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+from django_htmx.http import reswap, retarget
+
+from convene.errors import DomainError
+from deliberation.models import Alternative, Clause
+from deliberation.text import gates, selectors, services
+from deliberation.text.permissions import (
+    access_amendment,
+    access_clause,
+    check_alternative_proposer,
+    check_amendment_author,
+    check_amendment_decider,
+)
+from frontend.forms.text import DecisionForm, ProposalForm, RebaseForm, ResolveForm
+from frontend.views import signed_in_user
+from frontend.views.text.clause import render_clause_page
+
+KINDS: dict[str, dict[str, Any]] = {
+    "amendment": {
+        "title": "Propose an amendment",
+        "button": "Propose amendment",
+        "gate": "propose",
+        "service": services.amendment_propose,
+        "done": "Amendment proposed. Organizers will accept or reject it.",
+    },
+    "alternative": {
+        "title": "Propose an alternative wording",
+        "button": "Propose alternative",
+        "gate": "propose",
+        "service": services.alternative_propose,
+        "done": "Alternative proposed.",
+    },
+}
+
+
+def _htmx(request: HttpRequest) -> bool:
+    return bool(request.htmx)  # type: ignore[attr-defined]
+
+
+def _done(request: HttpRequest, clause: Clause, done: str, anchor: str = "") -> HttpResponse:
+    """After a successful action: the updated article for htmx, else back to the clause page."""
+    if _htmx(request):
+        clause = access_clause(request.user, clause.pk)  # re-read: the action changed it
+        return render_clause_page(request, clause, done=done, partial=True)
+    messages.success(request, done)
+    url = reverse("clause_detail", kwargs={"clause_id": clause.pk})
+    return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+def _proposal_page(request: HttpRequest, clause_id: int, what: str) -> HttpResponse:
+    clause = access_clause(request.user, clause_id, propose=True)
+    framework = clause.framework
+    page = KINDS[what]
+    inline = _htmx(request)
+    form = ProposalForm(
+        request.POST or None,
+        kind=clause.kind,
+        initial={"text": clause.text},
+        initial_spec=clause.spec,
+        rationale_required=what == "amendment",
+        # Both forms may be open on the clause page at once: keep their ids apart.
+        auto_id=f"{what}-%s" if inline else "id_%s",
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            arguments: dict[str, Any] = {
+                "actor": signed_in_user(request),
+                "clause": clause,
+                "text": form.cleaned_data["text"],
+                "rationale": form.cleaned_data["rationale"],
+            }
+            if form.spec_kinds:
+                arguments["spec"] = form.spec()
+            try:
+                page["service"](**arguments)
+            except DomainError as error:
+                form.add_service_error(error, clause.kind)
+                status = error.status
+            else:
+                response = _done(request, clause, page["done"])
+                if inline:
+                    # The form sits inside the article, which replaces itself.
+                    response = reswap(retarget(response, "#clause-drafting"), "outerHTML")
+                return response
+    gate = page["gate"]
+    refusal = "" if gates.allowed(gate, framework.status) else gates.refusal(gate, framework.status)
+    context = {
+        "clause": clause,
+        "framework": framework,
+        "form": form,
+        "what": what,
+        "page": page,
+        "gate_refusal": refusal,
+        "inline": inline,
+    }
+    template = "frontend/drafting/proposal_form.html"
+    if inline:
+        template = "frontend/drafting/partials/proposal_form.html"
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def amendment_new(request: HttpRequest, clause_id: int) -> HttpResponse:
+    return _proposal_page(request, clause_id, "amendment")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def alternative_new(request: HttpRequest, clause_id: int) -> HttpResponse:
+    return _proposal_page(request, clause_id, "alternative")
+
+
+def _refused(
+    request: HttpRequest, clause_id: int, action_error: dict[str, Any], status: int
+) -> HttpResponse:
+    clause = access_clause(request.user, clause_id)
+    return render_clause_page(
+        request, clause, action_error=action_error, partial=_htmx(request), status=status
+    )
+
+
+def _amendment_action(request: HttpRequest, amendment_id: int, action: str) -> HttpResponse:
+    amendment = access_amendment(request.user, amendment_id)
+    actor = signed_in_user(request)
+    if action in {"accept", "reject"}:
+        check_amendment_decider(request.user, amendment)
+    else:
+        check_amendment_author(request.user, amendment)
+    try:
+        if action == "accept":
+            form = DecisionForm(request.POST)
+            reason = form.cleaned_data["reason"] if form.is_valid() else ""
+            services.amendment_accept(actor=actor, amendment=amendment, reason=reason)
+        elif action == "reject":
+            reason = request.POST.get("reason", "")
+            services.amendment_reject(actor=actor, amendment=amendment, reason=reason)
+        elif action == "withdraw":
+            services.amendment_withdraw(actor=actor, amendment=amendment)
+        else:
+            rebase = RebaseForm(request.POST)
+            text = rebase.cleaned_data["text"] if rebase.is_valid() else None
+            services.amendment_rebase(actor=actor, amendment=amendment, text=text)
+    except DomainError as error:
+        action_error = {"amendment": amendment.pk, "action": action, "message": error.message}
+        return _refused(request, amendment.clause_id, action_error, error.status)
+    done = {
+        "accept": f"Amendment #{amendment.pk} accepted: it is the clause's new version.",
+        "reject": f"Amendment #{amendment.pk} rejected.",
+        "withdraw": f"Amendment #{amendment.pk} withdrawn.",
+        "rebase": f"Amendment #{amendment.pk} now applies to the current version.",
+    }[action]
+    return _done(request, amendment.clause, done, anchor=f"amendment-{amendment.pk}")
+
+
+@login_required
+@require_http_methods(["POST"])
+def amendment_accept(request: HttpRequest, amendment_id: int) -> HttpResponse:
+    return _amendment_action(request, amendment_id, "accept")
+
+
+@login_required
+@require_http_methods(["POST"])
+def amendment_reject(request: HttpRequest, amendment_id: int) -> HttpResponse:
+    return _amendment_action(request, amendment_id, "reject")
+
+
+@login_required
+@require_http_methods(["POST"])
+def amendment_withdraw(request: HttpRequest, amendment_id: int) -> HttpResponse:
+    return _amendment_action(request, amendment_id, "withdraw")
+
+
+@login_required
+@require_http_methods(["POST"])
+def amendment_rebase(request: HttpRequest, amendment_id: int) -> HttpResponse:
+    return _amendment_action(request, amendment_id, "rebase")
+
+
+@login_required
+@require_http_methods(["POST"])
+def alternatives_resolve(request: HttpRequest, clause_id: int) -> HttpResponse:
+    clause: Clause = access_clause(request.user, clause_id, manage=True)
+    open_ones = list(
+        selectors.alternative_list(clause=clause).filter(status=Alternative.Status.OPEN)
+    )
+    form = ResolveForm(request.POST, alternatives=open_ones)
+    status = 400
+    if form.is_valid():
+        chosen = next(a for a in open_ones if a.pk == form.cleaned_data["alternative"])
+        try:
+            services.alternatives_resolve(
+                actor=signed_in_user(request),
+                clause=clause,
+                alternative=chosen,
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            status = error.status
+        else:
+            return _done(
+                request, clause, f"Option {chosen.label} chosen; it is the clause's new version."
+            )
+    return render_clause_page(
+        request, clause, resolve_form=form, partial=_htmx(request), status=status
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def alternative_withdraw(request: HttpRequest, alternative_id: int) -> HttpResponse:
+    """The proposer withdraws an open alternative (readers of the clause get 403, others 404)."""
+    alternative = Alternative.objects.filter(pk=alternative_id).first()
+    if alternative is None:
+        raise Http404("No such alternative.")
+    clause = access_clause(request.user, alternative.clause_id)
+    check_alternative_proposer(request.user, alternative)
+    try:
+        services.alternative_withdraw(actor=signed_in_user(request), alternative=alternative)
+    except DomainError as error:
+        action_error = {"alternative": alternative.pk, "message": error.message}
+        return _refused(request, clause.pk, action_error, error.status)
+    done = f"Option {alternative.label} withdrawn."
+    return _done(request, clause, done, anchor=f"alternative-{alternative.pk}")

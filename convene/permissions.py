@@ -7,13 +7,88 @@ change.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 import rules
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from convene.errors import DomainError
 from convene.models import Convening, Invitation, Membership, Role
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The answer of a ``can_<action>`` predicate: allowed, or refused with the HTTP status the
+    interfaces answer (404 for what the user may not see, 403 for what is not theirs to do, 409
+    for what the current state forbids) and a message that says why.
+
+    Truthy when allowed, so pages and templates can draw a control with ``{% if can.flag %}``.
+    """
+
+    status: int = 200
+    message: str = ""
+    # The input field the refusal is about, when there is one (shown next to it).
+    field: str | None = None
+
+    def __bool__(self) -> bool:
+        return self.status == 200
+
+    def enforce(self, *, field: str | None = None) -> None:
+        """For services: refuse with the domain error the API maps to this status."""
+        if not self:
+            raise DomainError(self.message, field=field or self.field, status=self.status)
+
+    def authorize(self) -> None:
+        """For fetch-and-authorize helpers: who may act (404, 403), as Django's exceptions.
+
+        A refusal by state (409) passes here on purpose: the request's input is validated first
+        (400), and the service then enforces the same predicate.
+        """
+        if self.status == 404:
+            raise Http404(self.message)
+        if self.status == 403:
+            raise PermissionDenied(self.message)
+
+
+ALLOW = Verdict()
+
+
+def refuse(status: int, message: str, *, field: str | None = None) -> Verdict:
+    return Verdict(status, message, field)
+
+
+def first_refusal(*checks: Callable[[], Verdict]) -> Verdict:
+    """The first refusal among ``checks``, evaluated in order (who before when), else ALLOW."""
+    for check in checks:
+        verdict = check()
+        if not verdict:
+            return verdict
+    return ALLOW
+
+
+class Need(StrEnum):
+    """What a caller needs to do with the object an ``access_*`` helper fetches."""
+
+    VIEW = "view"
+    EDIT = "edit"
+    EDIT_CLAUSES = "edit_clauses"
+    TRANSITION = "transition"
+    PROPOSE = "propose"
+    DECIDE = "decide"
+    WITHDRAW = "withdraw"
+    REBASE = "rebase"
+    RESOLVE = "resolve"
+    COMMENT = "comment"
+    REPLY = "reply"
+    REACT = "react"
+    FLAG = "flag"
+    MODERATE = "moderate"
+    DISPOSE = "dispose"
+    DELETE = "delete"
 
 
 def membership_of(user: Any, convening: Convening) -> Membership | None:
@@ -50,11 +125,6 @@ can_view_convening = is_public | is_member
 can_view_members = is_member
 can_manage_convening = is_organizer
 can_view_audit = is_public | is_member
-
-rules.add_perm("convene.view_convening", can_view_convening)
-rules.add_perm("convene.view_members", can_view_members)
-rules.add_perm("convene.manage_convening", can_manage_convening)
-rules.add_perm("convene.view_audit", can_view_audit)
 
 
 def access_convening(user: Any, slug: str, *, manage: bool = False) -> Convening:

@@ -41,3 +41,18 @@ def anchor_error(text: str, paragraph: object, quote: object) -> tuple[str, str]
 
 def mentioned_handles(body: str) -> set[str]:
     return {m.lower() for m in MENTION.findall(body or "")}
+
+
+# Markdown emphasis and code marks: a quote selected in the rendered text has none of them.
+_MARKUP = "[*_`~]*"
+
+
+def source_quote(source: str, quote: str) -> str:
+    """The span of a paragraph's Markdown ``source`` that reads as ``quote`` once rendered
+    (emphasis and code marks dropped, whitespace collapsed); ``quote`` itself if none does."""
+    quote = quote.strip()
+    if not quote or quote in source:
+        return quote
+    parts = [r"\s+" if ch.isspace() else re.escape(ch) for ch in re.sub(r"\s+", " ", quote)]
+    found = re.search(_MARKUP.join(parts), source)
+    return found.group(0) if found else quote

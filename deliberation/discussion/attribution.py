@@ -1,18 +1,50 @@
-"""How a comment's author is shown: by name, or only by stakeholder group (Chatham House)."""
+"""How a comment's author is shown: by name, or only by stakeholder group (Chatham House).
+
+The one place attribution is applied: the API, the CSV, the pages and (next) the public record
+all show authors through ``Reader`` and ``author_of``.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from deliberation.models import Comment
+from convene.models import Convening, Membership
+from convene.permissions import membership_of
+from deliberation.models import Comment, Framework
+from deliberation.text.permissions import is_framework_organizer
 
 
-def author_of(comment: Comment, *, names: bool, show_country: bool) -> dict[str, Any] | None:
-    """The author as this viewer may see them: named, or only by group in Chatham House mode."""
+@dataclass(frozen=True)
+class Reader:
+    """Who reads a framework's comments, and what attribution and moderation let them see."""
+
+    user: Any
+    membership: Membership | None
+    organizer: bool
+    names: bool
+    show_country: bool
+
+
+def reader_for(user: Any, framework: Framework) -> Reader:
+    """In group attribution only organizers see who wrote what."""
+    organizer = is_framework_organizer(user, framework)
+    convening = framework.convening
+    return Reader(
+        user=user,
+        membership=membership_of(user, convening),
+        organizer=organizer,
+        names=convening.attribution == Convening.Attribution.NAMED or organizer,
+        show_country=convening.attribution_shows_country,
+    )
+
+
+def author_of(comment: Comment, reader: Reader) -> dict[str, Any] | None:
+    """The author as this reader may see them: named, or only by group in Chatham House mode."""
     if comment.status == Comment.Status.DELETED:
         return None
     org = comment.author_organization
-    if names:
+    if reader.names:
         return {
             "id": comment.author_id,
             "display_name": comment.author.display_name,
@@ -23,6 +55,6 @@ def author_of(comment: Comment, *, names: bool, show_country: bool) -> dict[str,
             "country": org.country if org else None,
         }
     author: dict[str, Any] = {"stakeholder_group": comment.author_group}
-    if show_country:
+    if reader.show_country:
         author["country"] = org.country if org else None
     return author

@@ -96,7 +96,7 @@ def seed(*, framework: Framework, organizer: User) -> int:
         if rng.random() < 0.15 and parent.author.handle:
             body = f"@{parent.author.handle} {body}"
         reply = services.comment_post(
-            actor=author.user, clause=parent.clause, body=body, parent=parent
+            actor=author.user, clause=parent.clause, body=body, parent_id=parent.pk
         )
         if reply.depth < 5:
             threads.append(reply)

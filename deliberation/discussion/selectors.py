@@ -1,16 +1,25 @@
-"""Reads of comments: pages of a clause's comments with everything a reader sees, in a fixed
-number of queries whatever the size of the thread."""
+"""Reads of comments: pages of a clause's comments and threads with everything a reader sees
+(attribution, moderation, the controls they may use), the moderation queue and the disposition
+table, each in a fixed number of queries whatever the size of the thread.
+
+A page of top-level threads costs: their ids (1), the threads to the nesting limit with
+authors, organizations, versions and dispositions joined (1), their mentions (1), and the
+reaction summary (2, or 1 when signed out).
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from convene.permissions import is_organizer
-from deliberation.models import Clause, Comment, Framework, Reaction
+from convene.models import StakeholderGroup
+from deliberation.discussion.attribution import Reader, author_of, reader_for
+from deliberation.discussion.permissions import can_comment, comment_actions, shows_content
+from deliberation.models import Clause, Comment, Disposition, Framework, Reaction
 
 
 def comment_list(*, clause: Clause) -> QuerySet[Comment]:
@@ -56,13 +65,6 @@ def reaction_summary(
     return dict(by_group), mine
 
 
-def viewer_sees_names(user: Any, framework: Framework) -> bool:
-    """In group attribution only organizers see who wrote what."""
-    return framework.convening.attribution == "named" or bool(
-        is_organizer(user, framework.convening)
-    )
-
-
 def moderation_queue(*, framework: Framework) -> QuerySet[Comment]:
     return (
         Comment.objects.filter(clause__framework=framework)
@@ -74,10 +76,17 @@ def moderation_queue(*, framework: Framework) -> QuerySet[Comment]:
     )
 
 
-def disposition_table(*, framework: Framework) -> QuerySet[Comment]:
-    """Every top-level comment of the framework with its disposition (or none yet). Tombstones
-    stay listed: the record shows the comment existed and any answer it already had."""
-    return (
+AWAITING = "awaiting_response"
+
+
+def disposition_table(
+    *, framework: Framework, outcome: str | None = None, group: str | None = None
+) -> QuerySet[Comment]:
+    """Every top-level comment of the framework with its disposition (or none yet), filtered by
+    outcome (or ``awaiting_response``) and the commenter's group. Tombstones stay listed: the
+    record shows the comment existed and any answer it already had. The API, its CSV and the
+    page all read this."""
+    queryset = (
         Comment.objects.filter(clause__framework=framework, parent=None)
         .select_related(
             "clause",
@@ -89,3 +98,219 @@ def disposition_table(*, framework: Framework) -> QuerySet[Comment]:
         )
         .order_by("clause__position", "id")
     )
+    if outcome == AWAITING:
+        queryset = queryset.filter(disposition__isnull=True)
+    elif outcome:
+        queryset = queryset.filter(disposition__outcome=outcome)
+    if group:
+        queryset = queryset.filter(author_group=group)
+    return queryset
+
+
+def disposition_record(comment: Comment, reader: Reader) -> dict[str, Any]:
+    """One row of the disposition table as the API and its CSV give it."""
+    disposition: Disposition | None = getattr(comment, "disposition", None)
+    author = author_of(comment, reader)
+    return {
+        "comment": comment.pk,
+        "clause": comment.clause_id,
+        "clause_number": comment.clause.position,
+        "clause_title": comment.clause.title,
+        "author": (author or {}).get("display_name", ""),
+        "stakeholder_group": comment.author_group,
+        "created_at": comment.created_at.isoformat(),
+        "excerpt": comment.body[:300] if comment.status == Comment.Status.VISIBLE else "",
+        "status": comment.status,
+        "outcome": disposition.outcome if disposition else AWAITING,
+        "response": disposition.response if disposition else "",
+        "version": disposition.version.number if disposition and disposition.version else None,
+        "amendment": disposition.amendment_id if disposition else None,
+        "decided_at": disposition.decided_at.isoformat() if disposition else None,
+    }
+
+
+# --- threads as the pages show them ----------------------------------------------------------
+# Replies nest this many levels under a top-level comment; deeper ones continue on the
+# thread's own page.
+MAX_DEPTH = 4
+THREADS_PER_PAGE = 50
+STANCES = ("agree", "disagree", "pass")
+GROUPS = [*StakeholderGroup.choices, ("none", "No stakeholder group")]
+GROUP_LABELS = dict(GROUPS)
+
+
+@dataclass(frozen=True)
+class Viewer(Reader):
+    """A reader of one clause's threads, and whether they may start a new one there."""
+
+    can_post: bool = False
+    # Why a member may not post now (the comment phase is closed), shown instead of the form.
+    closed_message: str = ""
+
+
+@dataclass
+class Node:
+    comment: Comment
+    level: int
+    author: dict[str, Any] | None
+    children: list[Node] = field(default_factory=list)
+    # Replies exist past the nesting limit: "Continue this thread →".
+    more: bool = False
+    groups: list[dict[str, Any]] = field(default_factory=list)
+    mine: str = ""
+    error: dict[str, Any] | None = None
+    # The controls to draw (``can.reply``, ``can.flag``…): each one the API would allow.
+    can: dict[str, bool] = field(default_factory=dict)
+    # Whether the reader sees the comment's words (visible, or hidden and they moderate).
+    shown: bool = False
+
+    @property
+    def can_act(self) -> bool:
+        return any(self.can.values())
+
+    @property
+    def is_top_level(self) -> bool:
+        return self.comment.parent_id is None
+
+    @property
+    def disposition(self) -> Any:
+        """Joined by the selector; None when organizers have not answered yet."""
+        return getattr(self.comment, "disposition", None) if self.is_top_level else None
+
+    @property
+    def stances(self) -> list[dict[str, Any]]:
+        c = self.comment
+        counts = {"agree": c.agree_count, "disagree": c.disagree_count, "pass": c.pass_count}
+        return [
+            {"value": s, "label": s.capitalize(), "count": counts[s], "mine": self.mine == s}
+            for s in STANCES
+        ]
+
+
+def viewer_for(user: Any, clause: Clause) -> Viewer:
+    reader = reader_for(user, clause.framework)
+    post = can_comment(user, clause)
+    closed = post.message if reader.membership is not None and post.status == 409 else ""
+    return Viewer(**vars(reader), can_post=bool(post), closed_message=closed)
+
+
+def author_for(comment: Comment, reader: Reader) -> dict[str, Any] | None:
+    """``author_of`` with the group's label, as the pages show it."""
+    author = author_of(comment, reader)
+    if author is None:
+        return None
+    group = author.get("stakeholder_group") or ""
+    author["group_label"] = GROUP_LABELS.get(group, "")
+    if not group:
+        author["group_label"] = (comment.author_role or "member").capitalize()
+    return author
+
+
+def _group_rows(counts: dict[str, dict[str, int]]) -> list[dict[str, Any]]:
+    """Per-group stance counts with the segments of a stacked bar (percent of that group)."""
+    rows = []
+    for key, label in GROUPS:
+        group = counts.get(key)
+        total = sum(group.values()) if group else 0
+        if not group or not total:
+            continue
+        x, segments = 0.0, []
+        for stance in STANCES:
+            width = 100 * group.get(stance, 0) / total
+            if width:
+                segments.append({"stance": stance, "x": f"{x:.2f}", "width": f"{width:.2f}"})
+            x += width
+        rows.append({"key": key, "label": label, "total": total, "segments": segments, **group})
+    return rows
+
+
+def _with_reply_flag(queryset: QuerySet[Comment]) -> QuerySet[Comment]:
+    return queryset.annotate(has_replies=Exists(Comment.objects.filter(parent=OuterRef("pk"))))
+
+
+def _nodes(
+    clause: Clause,
+    comments: list[Comment],
+    tops: list[Comment],
+    viewer: Viewer,
+    *,
+    base: int,
+    errors: dict[int, dict[str, Any]],
+) -> list[Node]:
+    by_parent: dict[int | None, list[Comment]] = defaultdict(list)
+    for c in comments:
+        by_parent[c.parent_id].append(c)
+    by_group, mine = reaction_summary(comments, user=viewer.user)
+
+    def node(c: Comment) -> Node:
+        level = c.depth - base
+        deep = level >= MAX_DEPTH
+        c.clause = clause
+        return Node(
+            comment=c,
+            level=level,
+            author=author_for(c, viewer),
+            children=[] if deep else [node(child) for child in by_parent.get(c.pk, [])],
+            more=deep and bool(getattr(c, "has_replies", False)),
+            groups=_group_rows(by_group.get(c.pk, {})),
+            mine=mine.get(c.pk, ""),
+            error=errors.get(c.pk),
+            can=comment_actions(viewer.user, c),
+            shown=shows_content(viewer.user, c, organizer=viewer.organizer),
+        )
+
+    return [node(c) for c in tops]
+
+
+def clause_threads(
+    clause: Clause, viewer: Viewer, *, after: int, errors: dict[int, dict[str, Any]]
+) -> tuple[list[Node], int | None]:
+    """One page of the clause's top-level threads (ids greater than ``after``), and the id to
+    continue after when there are more."""
+    ids = list(
+        Comment.objects.filter(clause=clause, parent=None, id__gt=after)
+        .order_by("id")
+        .values_list("id", flat=True)[: THREADS_PER_PAGE + 1]
+    )
+    next_after = ids[THREADS_PER_PAGE - 1] if len(ids) > THREADS_PER_PAGE else None
+    ids = ids[:THREADS_PER_PAGE]
+    comments = list(
+        _with_reply_flag(comment_list(clause=clause).filter(root_id__in=ids, depth__lte=MAX_DEPTH))
+    )
+    tops = [c for c in comments if c.parent_id is None]
+    return _nodes(clause, comments, tops, viewer, base=0, errors=errors), next_after
+
+
+def build_thread(
+    comment: Comment,
+    viewer: Viewer,
+    *,
+    errors: dict[int, dict[str, Any]],
+    base_depth: int | None = None,
+) -> Node:
+    """``comment`` with its replies to the nesting limit, counted from ``base_depth`` (the
+    depth the page it sits on starts from; by default the comment's own)."""
+    base = comment.depth if base_depth is None else min(base_depth, comment.depth)
+    comments = list(
+        _with_reply_flag(
+            comment_list(clause=comment.clause).filter(
+                root_id=comment.root_id or comment.pk,
+                depth__gte=comment.depth,
+                depth__lte=base + MAX_DEPTH,
+            )
+        )
+    )
+    focus = next(c for c in comments if c.pk == comment.pk)
+    return _nodes(comment.clause, comments, [focus], viewer, base=base, errors=errors)[0]
+
+
+def anchors_for(clause: Clause) -> list[dict[str, Any]]:
+    """(paragraph, quote, comment) of the clause's visible anchored comments, for marking."""
+    rows = (
+        Comment.objects.filter(
+            clause=clause, status=Comment.Status.VISIBLE, anchor_paragraph__isnull=False
+        )
+        .order_by("id")
+        .values_list("pk", "anchor_paragraph", "anchor_quote")
+    )
+    return [{"paragraph": p, "quote": q, "comment": pk} for pk, p, q in rows]

@@ -9,11 +9,21 @@ from django.db.models import F
 from django.utils import timezone
 
 from convene.audit import audit_append
-from convene.errors import Conflict, DomainError, Refused
-from convene.models import Membership, Role, User
+from convene.errors import Conflict, DomainError
+from convene.models import Convening, User
 from convene.permissions import membership_of
 from convene.text import render_markdown
 from deliberation.discussion import anchors
+from deliberation.discussion.permissions import (
+    can_comment,
+    can_delete_comment,
+    can_dispose,
+    can_edit_comment,
+    can_flag,
+    can_moderate,
+    can_react,
+    can_reply,
+)
 from deliberation.models import (
     Amendment,
     Clause,
@@ -52,25 +62,6 @@ def _clean_reason(reason: Any, field: str = "reason") -> str:
     return reason.strip()
 
 
-def _require_comment_phase(framework: Framework, membership: Membership) -> None:
-    """Comments are open during consultation; organizers may also comment while drafting."""
-    if framework.status == Framework.Status.CONSULTATION:
-        return
-    if framework.status == Framework.Status.DRAFT and membership.role == Role.ORGANIZER:
-        return
-    raise Conflict(
-        "Comments are open only while the framework is in consultation (organizers also in "
-        f"draft); it is in {framework.status}."
-    )
-
-
-def _member(actor: User, framework: Framework) -> Membership:
-    membership = membership_of(actor, framework.convening)
-    if membership is None:
-        raise Refused("Only members of this convening may do this.")
-    return membership
-
-
 def _speaker(actor: User, framework: Framework) -> User | None:
     """Who the public audit record names for what a member says or flags.
 
@@ -78,7 +69,7 @@ def _speaker(actor: User, framework: Framework) -> User | None:
     to its author. The event then carries the stakeholder group in its payload instead; the
     comment row keeps the author for organizers.
     """
-    return None if framework.convening.attribution == "group" else actor
+    return None if framework.convening.attribution == Convening.Attribution.GROUP else actor
 
 
 def _mentions(body: str, framework: Framework) -> list[User]:
@@ -92,36 +83,51 @@ def _mentions(body: str, framework: Framework) -> list[User]:
     )
 
 
+def _parent(clause: Clause, parent_id: int | None) -> Comment | None:
+    """The comment replied to: it must be on the same clause."""
+    if parent_id is None:
+        return None
+    parent = Comment.objects.filter(pk=parent_id, clause=clause).first()
+    if parent is None:
+        raise DomainError("No such comment on this clause.", field="parent")
+    parent.clause = clause
+    return parent
+
+
+def _anchor(version: ClauseVersion, anchor: Any) -> tuple[int | None, str]:
+    """(paragraph, quote) of a valid anchor into ``version``, or (None, "") without one."""
+    if anchor is None:
+        return None, ""
+    if not isinstance(anchor, dict):
+        raise DomainError("An anchor is {paragraph, quote}.", field="anchor")
+    paragraph, quote = anchor.get("paragraph"), anchor.get("quote")
+    problem = anchors.anchor_error(version.text, paragraph, quote)
+    if problem:
+        raise DomainError(problem[1], field=problem[0])
+    return paragraph, quote or ""
+
+
 def comment_post(
     *,
     actor: User,
     clause: Clause,
     body: str,
-    parent: Comment | None = None,
+    parent_id: int | None = None,
     anchor: dict[str, Any] | None = None,
 ) -> Comment:
-    """Post a comment on the clause's current version, or a reply in a thread of the same clause."""
+    """Post a comment on the clause's current version, or a reply in a thread of the same clause
+    (``parent_id``)."""
     body = _clean_body(body)
-    framework = Framework.objects.select_related("convening").get(pk=clause.framework_id)
-    membership = _member(actor, framework)
-    _require_comment_phase(framework, membership)
-    assert clause.current_version_id is not None, "only null inside clause_create"
-    version = ClauseVersion.objects.get(pk=clause.current_version_id)
+    clause.framework = Framework.objects.select_related("convening").get(pk=clause.framework_id)
+    framework = clause.framework
+    can_comment(actor, clause).enforce()
+    parent = _parent(clause, parent_id)
     if parent is not None:
-        if parent.clause_id != clause.pk:
-            raise DomainError("The parent comment is on another clause.", field="parent")
-        if parent.status != Comment.Status.VISIBLE:
-            raise Conflict(
-                "This comment is no longer visible; it cannot take new replies.", field="parent"
-            )
-    paragraph = quote = None
-    if anchor is not None:
-        if not isinstance(anchor, dict):
-            raise DomainError("An anchor is {paragraph, quote}.", field="anchor")
-        paragraph, quote = anchor.get("paragraph"), anchor.get("quote")
-        problem = anchors.anchor_error(version.text, paragraph, quote)
-        if problem:
-            raise DomainError(problem[1], field=problem[0])
+        can_reply(actor, parent).enforce(field="parent")
+    membership = membership_of(actor, framework.convening)
+    assert membership is not None and clause.current_version_id is not None
+    version = ClauseVersion.objects.get(pk=clause.current_version_id)
+    paragraph, quote = _anchor(version, anchor)
     with transaction.atomic():
         comment = Comment.objects.create(
             clause=clause,
@@ -130,7 +136,7 @@ def comment_post(
             root=(parent.root or parent) if parent else None,
             depth=parent.depth + 1 if parent else 0,
             anchor_paragraph=paragraph,
-            anchor_quote=quote or "",
+            anchor_quote=quote,
             body=body,
             body_html=render_markdown(body),
             author=actor,
@@ -158,25 +164,28 @@ def comment_post(
 
 
 def _lock(comment: Comment) -> tuple[Comment, Framework]:
+    """Lock the comment row; it comes back with its clause, framework and convening attached,
+    as the predicates read them."""
     locked = Comment.objects.select_for_update().get(pk=comment.pk)
-    framework = Framework.objects.select_related("convening").get(clauses__id=locked.clause_id)
-    return locked, framework
+    clause = Clause.objects.select_related("framework__convening").get(pk=locked.clause_id)
+    locked.clause = clause
+    return locked, clause.framework
+
+
+def _keep_revision(comment: Comment) -> None:
+    CommentRevision.objects.create(
+        comment=comment, body=comment.body, created_at=comment.edited_at or comment.created_at
+    )
 
 
 def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
     body = _clean_body(body)
     with transaction.atomic():
         comment, framework = _lock(comment)
-        if comment.author_id != actor.pk:
-            raise Refused("Only the author may edit a comment.")
-        if comment.status != Comment.Status.VISIBLE:
-            raise Conflict(f"This comment is {comment.status}; it cannot be edited.")
-        _require_comment_phase(framework, _member(actor, framework))
+        can_edit_comment(actor, comment).enforce()
         if body == comment.body:
             return comment
-        CommentRevision.objects.create(
-            comment=comment, body=comment.body, created_at=comment.edited_at or comment.created_at
-        )
+        _keep_revision(comment)
         comment.body, comment.body_html = body, render_markdown(body)
         comment.edited_at = timezone.now()
         comment.save(update_fields=["body", "body_html", "edited_at"])
@@ -195,13 +204,8 @@ def comment_delete(*, actor: User, comment: Comment) -> Comment:
     but is no longer shown."""
     with transaction.atomic():
         comment, framework = _lock(comment)
-        if comment.author_id != actor.pk:
-            raise Refused("Only the author may delete a comment.")
-        if comment.status == Comment.Status.DELETED:
-            raise Conflict("This comment is already deleted.")
-        CommentRevision.objects.create(
-            comment=comment, body=comment.body, created_at=comment.edited_at or comment.created_at
-        )
+        can_delete_comment(actor, comment).enforce()
+        _keep_revision(comment)
         comment.status = Comment.Status.DELETED
         comment.body = comment.body_html = ""
         comment.save(update_fields=["status", "body", "body_html"])
@@ -215,6 +219,17 @@ def comment_delete(*, actor: User, comment: Comment) -> Comment:
     return comment
 
 
+def _count_changes(previous: str | None, stance: str | None) -> dict[str, Any]:
+    """The denormalized count updates for moving a reaction from ``previous`` to ``stance``."""
+    changes: dict[str, Any] = {}
+    if previous:
+        changes[COUNT_FIELD[previous]] = F(COUNT_FIELD[previous]) - 1
+    if stance:
+        field = COUNT_FIELD[stance]
+        changes[field] = changes.get(field, F(field)) + 1
+    return changes
+
+
 def reaction_set(*, actor: User, comment: Comment, stance: str | None) -> Comment:
     """Set the actor's stance (agree/disagree/pass), or clear it with None."""
     if stance is not None and stance not in Reaction.Stance.values:
@@ -224,25 +239,21 @@ def reaction_set(*, actor: User, comment: Comment, stance: str | None) -> Commen
     with transaction.atomic():
         # Locked so that the denormalized counts match the reaction rows.
         comment, framework = _lock(comment)
-        membership = _member(actor, framework)
-        if comment.status != Comment.Status.VISIBLE:
-            raise Conflict(f"This comment is {comment.status}; it takes no reactions.")
+        can_react(actor, comment).enforce()
         existing = Reaction.objects.filter(comment=comment, user=actor).first()
         if existing and existing.stance == stance:
             return comment
-        changes: dict[str, Any] = {}
         if existing:
-            changes[COUNT_FIELD[existing.stance]] = F(COUNT_FIELD[existing.stance]) - 1
             existing.delete()
         if stance:
+            membership = membership_of(actor, framework.convening)
             Reaction.objects.create(
                 comment=comment,
                 user=actor,
                 stance=stance,
-                stakeholder_group=membership.stakeholder_group,
+                stakeholder_group=membership.stakeholder_group if membership else "",
             )
-            field = COUNT_FIELD[stance]
-            changes[field] = changes.get(field, F(field)) + 1
+        changes = _count_changes(existing.stance if existing else None, stance)
         if changes:
             Comment.objects.filter(pk=comment.pk).update(**changes)
     comment.refresh_from_db()
@@ -254,11 +265,7 @@ def comment_flag(*, actor: User, comment: Comment, reason: str) -> Flag:
     try:
         with transaction.atomic():
             comment, framework = _lock(comment)
-            _member(actor, framework)
-            if comment.status == Comment.Status.DELETED:
-                raise Conflict("This comment is deleted.")
-            if comment.author_id == actor.pk:
-                raise Conflict("You cannot flag your own comment; edit or delete it instead.")
+            can_flag(actor, comment).enforce()
             if Flag.objects.filter(comment=comment, user=actor).exists():
                 raise Conflict("You have already flagged this comment.")
             flag = Flag.objects.create(comment=comment, user=actor, reason=reason)
@@ -282,8 +289,7 @@ def comment_moderate(*, actor: User, comment: Comment, action: str, reason: str)
     reason = _clean_reason(reason)
     with transaction.atomic():
         comment, framework = _lock(comment)
-        if comment.status == Comment.Status.DELETED:
-            raise Conflict("This comment was deleted by its author.")
+        can_moderate(actor, comment).enforce()
         target = Comment.Status.HIDDEN if action == "hide" else Comment.Status.VISIBLE
         if comment.status == target:
             raise Conflict(f"This comment is already {target}.")
@@ -302,37 +308,56 @@ def comment_moderate(*, actor: User, comment: Comment, action: str, reason: str)
     return comment
 
 
+def _disposition_refs(
+    comment: Comment, version_number: int | None, amendment_id: int | None
+) -> tuple[ClauseVersion | None, Amendment | None]:
+    """The resulting version (by number) and amendment (by id) named in a disposition: both
+    must belong to the comment's clause."""
+    version = amendment = None
+    if version_number is not None:
+        version = ClauseVersion.objects.filter(
+            clause_id=comment.clause_id, number=version_number
+        ).first()
+        if version is None:
+            raise DomainError("No such version of this clause.", field="version")
+    if amendment_id is not None:
+        amendment = Amendment.objects.filter(clause_id=comment.clause_id, pk=amendment_id).first()
+        if amendment is None:
+            raise DomainError("No such amendment on this clause.", field="amendment")
+    return version, amendment
+
+
+def _clean_response(response: Any) -> str:
+    if not isinstance(response, str) or not response.strip():
+        raise DomainError("Write the response the commenter will read.", field="response")
+    if len(response) > MAX_BODY:
+        raise DomainError(f"At most {MAX_BODY:,} characters.", field="response")
+    return response.strip()
+
+
 def disposition_set(
     *,
     actor: User,
     comment: Comment,
     outcome: str,
     response: str,
-    version: ClauseVersion | None = None,
-    amendment: Amendment | None = None,
+    version_number: int | None = None,
+    amendment_id: int | None = None,
 ) -> Disposition:
-    """Record (or replace) the organizers' answer to a top-level comment."""
+    """Record (or replace) the organizers' answer to a top-level comment, optionally naming the
+    clause version (by number) and the amendment (by id) that resulted from it."""
     if outcome not in Disposition.Outcome.values:
         raise DomainError(f"Unknown outcome {outcome!r}.", field="outcome")
-    if not isinstance(response, str) or not response.strip():
-        raise DomainError("Write the response the commenter will read.", field="response")
-    if len(response) > MAX_BODY:
-        raise DomainError(f"At most {MAX_BODY:,} characters.", field="response")
-    if comment.parent_id is not None:
-        raise DomainError("Dispositions are recorded on top-level comments only.", field="comment")
-    if version is not None and version.clause_id != comment.clause_id:
-        raise DomainError("This version belongs to another clause.", field="version")
-    if amendment is not None and amendment.clause_id != comment.clause_id:
-        raise DomainError("This amendment belongs to another clause.", field="amendment")
+    response = _clean_response(response)
+    version, amendment = _disposition_refs(comment, version_number, amendment_id)
     with transaction.atomic():
         comment, framework = _lock(comment)
-        if comment.status == Comment.Status.DELETED:
-            raise Conflict("This comment was deleted by its author; it takes no disposition.")
+        can_dispose(actor, comment).enforce()
         disposition, created = Disposition.objects.update_or_create(
             comment=comment,
             defaults={
                 "outcome": outcome,
-                "response": response.strip(),
+                "response": response,
                 "version": version,
                 "amendment": amendment,
                 "decided_by": actor,

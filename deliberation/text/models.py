@@ -110,8 +110,13 @@ class ClauseVersion(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     rationale = models.TextField(max_length=10_000)
     created_at = models.DateTimeField(default=timezone.now)
-    # SHA-256 of the canonical content (deliberation.versioning.version_hash).
+    # SHA-256 of the canonical content (deliberation.text.services.common.version_hash).
     hash = models.CharField(max_length=64)
+    # The organizer who accepted the amendment or chose the alternative this version came
+    # from; ``author`` stays the member who wrote the text.
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # Where the version came from, when not a direct edit.
     amendment = models.ForeignKey(
         "Amendment", on_delete=models.PROTECT, null=True, blank=True, related_name="+"

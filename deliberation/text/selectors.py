@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db.models import Count, Q, QuerySet
 
 from convene.models import Convening
+from convene.parsing import fits_column
 from deliberation.models import Alternative, Amendment, Clause, ClauseVersion, Framework
 
 
@@ -28,7 +32,11 @@ def clause_list(*, framework: Framework) -> QuerySet[Clause]:
 
 
 def version_list(*, clause: Clause) -> QuerySet[ClauseVersion]:
-    return ClauseVersion.objects.filter(clause=clause).select_related("author").order_by("number")
+    return (
+        ClauseVersion.objects.filter(clause=clause)
+        .select_related("author", "accepted_by")
+        .order_by("number")
+    )
 
 
 def amendment_list(*, clause: Clause) -> QuerySet[Amendment]:
@@ -45,3 +53,58 @@ def alternative_list(*, clause: Clause) -> QuerySet[Alternative]:
         .select_related("proposer", "resolved_by")
         .order_by("label")
     )
+
+
+def versions_by_number(*, clause: Clause, numbers: Iterable[int]) -> dict[int, ClauseVersion]:
+    """The clause's versions with these numbers (one query); absent numbers are left out."""
+    wanted = [n for n in numbers if fits_column(n)]
+    return {v.number: v for v in version_list(clause=clause).filter(number__in=wanted)}
+
+
+def open_items(*, framework: Framework) -> list[dict[str, Any]]:
+    """What a vote would still have to settle: undecided amendments and unresolved brackets, in
+    clause order (two queries). Shown to the organizer before moving to voting."""
+    items: list[dict[str, Any]] = []
+    amendments = (
+        Amendment.objects.filter(clause__framework=framework, status=Amendment.Status.OPEN)
+        .select_related("clause")
+        .order_by("clause__position", "id")
+    )
+    for amendment in amendments:
+        items.append(
+            {
+                "kind": "amendment",
+                "id": amendment.pk,
+                "clause": amendment.clause_id,
+                "clause_number": amendment.clause.position,
+                "clause_title": amendment.clause.title,
+                "options": [],
+            }
+        )
+    # One row per open option of a bracketed clause, grouped here: one query however many.
+    options = (
+        Alternative.objects.filter(
+            clause__framework=framework,
+            clause__status=Clause.Status.BRACKETED,
+            status=Alternative.Status.OPEN,
+        )
+        .order_by("clause__position", "label")
+        .values_list("clause_id", "clause__position", "clause__title", "label")
+    )
+    brackets: dict[int, dict[str, Any]] = {}
+    for clause_id, position, title, label in options:
+        item = brackets.setdefault(
+            clause_id,
+            {
+                "kind": "bracket",
+                "id": clause_id,
+                "clause": clause_id,
+                "clause_number": position,
+                "clause_title": title,
+                "options": [],
+            },
+        )
+        item["options"].append(label)
+    items.extend(brackets.values())
+    items.sort(key=lambda item: (item["clause_number"], item["kind"] != "bracket"))
+    return items

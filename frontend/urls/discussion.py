@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from frontend.views.discussion import comments
+from frontend.views.discussion import actions, threads
 from frontend.views.discussion import tables as comment_tables
 
 urlpatterns: list[URLPattern] = [
-    path("clauses/<int:clause_id>/comments/", comments.clause_comments, name="clause_comments"),
-    path("comments/<int:comment_id>/thread/", comments.comment_thread, name="comment_thread"),
-    path("comments/<int:comment_id>/reply/", comments.comment_reply, name="comment_reply"),
-    path("comments/<int:comment_id>/edit/", comments.comment_edit, name="comment_edit"),
-    path("comments/<int:comment_id>/delete/", comments.comment_delete, name="comment_delete"),
-    path("comments/<int:comment_id>/react/", comments.comment_react, name="comment_react"),
-    path("comments/<int:comment_id>/flag/", comments.comment_flag, name="comment_flag"),
-    path("comments/<int:comment_id>/moderate/", comments.comment_moderate, name="comment_moderate"),
+    path("clauses/<int:clause_id>/comments/", threads.clause_comments, name="clause_comments"),
+    path("comments/<int:comment_id>/thread/", threads.comment_thread, name="comment_thread"),
+    path("comments/<int:comment_id>/reply/", actions.comment_reply, name="comment_reply"),
+    path("comments/<int:comment_id>/edit/", actions.comment_edit, name="comment_edit"),
+    path("comments/<int:comment_id>/delete/", actions.comment_delete, name="comment_delete"),
+    path("comments/<int:comment_id>/react/", actions.comment_react, name="comment_react"),
+    path("comments/<int:comment_id>/flag/", actions.comment_flag, name="comment_flag"),
+    path("comments/<int:comment_id>/moderate/", actions.comment_moderate, name="comment_moderate"),
     path(
         "comments/<int:comment_id>/disposition/",
-        comments.comment_disposition,
+        actions.comment_disposition,
         name="comment_disposition",
     ),
     path("f/<slug:slug>/moderation/", comment_tables.moderation, name="comment_moderation"),

@@ -6,8 +6,20 @@ from __future__ import annotations
 from typing import cast
 
 from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
 
 from convene.models import User
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request as django-htmx's middleware leaves it (django-htmx's documented typing)."""
+
+    htmx: HtmxDetails
+
+
+def htmx(request: HttpRequest) -> bool:
+    """Whether the request was made by htmx (a swap is answered with a partial)."""
+    return bool(cast(HtmxHttpRequest, request).htmx)
 
 
 def signed_in_user(request: HttpRequest) -> User:

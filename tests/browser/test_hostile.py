@@ -68,7 +68,7 @@ class HostileScene:
 @pytest.fixture(autouse=True)
 def _big_pages(monkeypatch: Any) -> Iterator[None]:
     # Every hostile comment on one page of the thread.
-    monkeypatch.setattr("frontend.views.discussion.threads.THREADS_PER_PAGE", 500)
+    monkeypatch.setattr("deliberation.discussion.selectors.THREADS_PER_PAGE", 500)
     clear_cache()
     yield
 
@@ -119,7 +119,7 @@ def make_scene(world: World) -> HostileScene:
     first = comments[0]
     for n, comment in enumerate(comments[:12]):
         discussion_services.comment_post(
-            actor=world.industry, clause=clause, body=HOSTILE[-n - 1], parent=comment
+            actor=world.industry, clause=clause, body=HOSTILE[-n - 1], parent_id=comment.pk
         )
         discussion_services.reaction_set(actor=world.industry, comment=comment, stance="agree")
         discussion_services.comment_flag(

@@ -12,7 +12,8 @@ from rest_framework.renderers import BaseRenderer
 
 from convene.api.fields import StrictCharField
 from deliberation.discussion.attribution import author_of
-from deliberation.models import Amendment, Comment, Disposition, Reaction
+from deliberation.discussion.permissions import shows_content
+from deliberation.models import Amendment, Comment, Disposition, Flag, Reaction
 
 
 # --- output ---------------------------------------------------------------------------------
@@ -38,6 +39,11 @@ class DispositionSerializer(serializers.ModelSerializer):
 
     def get_version(self, obj: Disposition) -> int | None:
         return obj.version.number if obj.version else None
+
+
+class AnchorSerializer(serializers.Serializer):
+    paragraph = serializers.IntegerField(min_value=0)
+    quote = StrictCharField(max_length=1000, trim_whitespace=False)
 
 
 class CommentSerializer(serializers.ModelSerializer):
@@ -77,21 +83,17 @@ class CommentSerializer(serializers.ModelSerializer):
         ]
 
     def _shown(self, obj: Comment) -> bool:
-        if obj.status == Comment.Status.VISIBLE:
-            return True
-        return obj.status == Comment.Status.HIDDEN and self.context.get("organizer", False)
+        """What moderation hides is hidden here as on the pages (``shows_content``)."""
+        reader = self.context["reader"]
+        return shows_content(reader.user, obj, organizer=reader.organizer)
 
-    @extend_schema_field(serializers.DictField(allow_null=True))
+    @extend_schema_field(AnchorSerializer(allow_null=True))
     def get_anchor(self, obj: Comment) -> dict[str, Any] | None:
-        return obj.anchor
+        return obj.anchor if self._shown(obj) else None
 
     @extend_schema_field(CommentAuthorSerializer(allow_null=True))
     def get_author(self, obj: Comment) -> dict[str, Any] | None:
-        return author_of(
-            obj,
-            names=self.context.get("names", True),
-            show_country=self.context.get("country", False),
-        )
+        return author_of(obj, self.context["reader"])
 
     def get_body(self, obj: Comment) -> str:
         return obj.body if self._shown(obj) else ""
@@ -126,11 +128,6 @@ class CommentSerializer(serializers.ModelSerializer):
 
 
 # --- input ----------------------------------------------------------------------------------
-class AnchorSerializer(serializers.Serializer):
-    paragraph = serializers.IntegerField(min_value=0)
-    quote = StrictCharField(max_length=1000, trim_whitespace=False)
-
-
 class CommentInputSerializer(serializers.Serializer):
     body = StrictCharField(max_length=10_000, trim_whitespace=False)
     # The stubs see Field.parent; the serializer metaclass moves declared fields off the class.
@@ -144,6 +141,14 @@ class CommentEditSerializer(serializers.Serializer):
 
 class ReactionInputSerializer(serializers.Serializer):
     stance = serializers.ChoiceField(choices=Reaction.Stance.choices)
+
+
+class FlagSerializer(serializers.ModelSerializer):
+    """A flag as its author sees it after flagging."""
+
+    class Meta:
+        model = Flag
+        fields = ["id", "comment", "reason"]
 
 
 class FlagInputSerializer(serializers.Serializer):

@@ -7,18 +7,18 @@ from typing import Any
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.pagination import CursorPagination
-from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from convene.api.input import signed_in
-from convene.api.input import validated as _valid
+from convene.api.input import signed_in, validated
+from convene.api.permissions import Needs
 from convene.api.throttling import CommentPostThrottle
 from convene.errors import DomainError
-from deliberation.discussion import selectors as selectors
-from deliberation.discussion import services
+from convene.parsing import fits_column, parse_id
+from convene.permissions import Need
+from deliberation.discussion import selectors, services
 from deliberation.discussion.api.serializers import (
     CommentEditSerializer,
     CommentInputSerializer,
@@ -27,27 +27,19 @@ from deliberation.discussion.api.serializers import (
     DispositionInputSerializer,
     DispositionRowSerializer,
     FlagInputSerializer,
+    FlagSerializer,
     ModerateInputSerializer,
     ReactionInputSerializer,
 )
-from deliberation.models import Amendment, ClauseVersion, Comment, Disposition
-from deliberation.text.permissions import (
-    access_clause,
-    access_comment,
-    access_framework,
-    can_manage_framework,
-)
+from deliberation.discussion.attribution import reader_for
+from deliberation.discussion.permissions import access_comment
+from deliberation.models import Clause, Comment, Disposition, Framework
+from deliberation.text.permissions import access_clause, access_framework
 
 
 def comment_context(request: Request, framework: Any, comments: list[Comment]) -> dict[str, Any]:
     by_group, mine = selectors.reaction_summary(comments, user=request.user)
-    return {
-        "names": selectors.viewer_sees_names(request.user, framework),
-        "country": framework.convening.attribution_shows_country,
-        "organizer": bool(can_manage_framework(request.user, framework)),
-        "by_group": by_group,
-        "mine": mine,
-    }
+    return {"reader": reader_for(request.user, framework), "by_group": by_group, "mine": mine}
 
 
 def _one(request: Request, comment: Comment) -> dict[str, Any]:
@@ -58,7 +50,6 @@ def _one(request: Request, comment: Comment) -> dict[str, Any]:
     return CommentSerializer(fresh, context=comment_context(request, framework, [fresh])).data  # type: ignore[return-value]
 
 
-# --- views ----------------------------------------------------------------------------------
 class CommentCursor(CursorPagination):
     """Keyset pagination by id: stable while new comments arrive, each comment exactly once."""
 
@@ -69,9 +60,11 @@ class CommentCursor(CursorPagination):
 
 
 class CommentListView(generics.ListAPIView):
-    permission_classes = [IsAuthenticatedOrReadOnly]
+    permission_classes = [Needs]
+    access = staticmethod(access_clause)
     serializer_class = CommentSerializer
     pagination_class = CommentCursor
+    target: Clause
 
     def get_throttles(self) -> list[Any]:
         throttles = super().get_throttles()
@@ -82,15 +75,16 @@ class CommentListView(generics.ListAPIView):
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):
             return Comment.objects.none()
-        clause = access_clause(self.request.user, self.kwargs["pk"])
-        self.framework = clause.framework
-        queryset = selectors.comment_list(clause=clause)
+        queryset = selectors.comment_list(clause=self.target)
         for name in ("parent", "root"):
             raw = self.request.query_params.get(name)
             if raw is not None:
-                if not raw.isdigit():
-                    raise DomainError("Give a comment id.", field=name)
-                queryset = queryset.filter(**{name: int(raw)})
+                comment_id = parse_id(raw, field=name, noun="comment id")
+                queryset = (
+                    queryset.filter(**{name: comment_id})
+                    if fits_column(comment_id)
+                    else queryset.none()
+                )
         if self.request.query_params.get("top_level") in {"1", "true"}:
             queryset = queryset.filter(parent=None)
         return queryset
@@ -105,131 +99,114 @@ class CommentListView(generics.ListAPIView):
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = self.get_queryset()
         page = self.paginate_queryset(queryset) or []
-        context = comment_context(request, self.framework, page)
+        context = comment_context(request, self.target.framework, page)
         return self.get_paginated_response(CommentSerializer(page, many=True, context=context).data)
 
     @extend_schema(request=CommentInputSerializer, responses={201: CommentSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        clause = access_clause(request.user, pk)
-        data = _valid(CommentInputSerializer, request.data)
-        parent = None
-        if data["parent"] is not None:
-            parent = Comment.objects.filter(pk=data["parent"], clause=clause).first()
-            if parent is None:
-                raise DomainError("No such comment on this clause.", field="parent")
+        data = validated(CommentInputSerializer, request.data)
         comment = services.comment_post(
             actor=signed_in(request),
-            clause=clause,
+            clause=self.target,
             body=data["body"],
-            parent=parent,
+            parent_id=data["parent"],
             anchor=data["anchor"],
         )
         return Response(_one(request, comment), status=status.HTTP_201_CREATED)
 
 
-class CommentDetailView(APIView):
-    permission_classes = [IsAuthenticatedOrReadOnly]
+class _OnComment(APIView):
+    permission_classes = [Needs]
+    access = staticmethod(access_comment)
+    target: Comment
+
+
+class CommentDetailView(_OnComment):
+    needs = {"PATCH": Need.EDIT, "DELETE": Need.DELETE}
 
     @extend_schema(responses=CommentSerializer)
     def get(self, request: Request, pk: int) -> Response:
-        return Response(_one(request, access_comment(request.user, pk)))
+        return Response(_one(request, self.target))
 
     @extend_schema(request=CommentEditSerializer, responses=CommentSerializer)
     def patch(self, request: Request, pk: int) -> Response:
-        comment = access_comment(request.user, pk)
-        data = _valid(CommentEditSerializer, request.data)
-        services.comment_edit(actor=signed_in(request), comment=comment, body=data["body"])
-        return Response(_one(request, comment))
+        data = validated(CommentEditSerializer, request.data)
+        services.comment_edit(actor=signed_in(request), comment=self.target, body=data["body"])
+        return Response(_one(request, self.target))
 
     @extend_schema(responses=CommentSerializer)
     def delete(self, request: Request, pk: int) -> Response:
-        comment = access_comment(request.user, pk)
-        services.comment_delete(actor=signed_in(request), comment=comment)
-        return Response(_one(request, comment))
+        services.comment_delete(actor=signed_in(request), comment=self.target)
+        return Response(_one(request, self.target))
 
 
-class ReactionView(APIView):
-    permission_classes = [IsAuthenticated]
+class ReactionView(_OnComment):
+    needs = {"PUT": Need.REACT, "DELETE": Need.REACT}
 
     @extend_schema(request=ReactionInputSerializer, responses=CommentSerializer)
     def put(self, request: Request, pk: int) -> Response:
-        comment = access_comment(request.user, pk)
-        data = _valid(ReactionInputSerializer, request.data)
-        services.reaction_set(actor=signed_in(request), comment=comment, stance=data["stance"])
-        return Response(_one(request, comment))
+        data = validated(ReactionInputSerializer, request.data)
+        services.reaction_set(actor=signed_in(request), comment=self.target, stance=data["stance"])
+        return Response(_one(request, self.target))
 
     @extend_schema(responses=CommentSerializer)
     def delete(self, request: Request, pk: int) -> Response:
-        comment = access_comment(request.user, pk)
-        services.reaction_set(actor=signed_in(request), comment=comment, stance=None)
-        return Response(_one(request, comment))
+        services.reaction_set(actor=signed_in(request), comment=self.target, stance=None)
+        return Response(_one(request, self.target))
 
 
-class FlagView(APIView):
-    permission_classes = [IsAuthenticated]
+class FlagView(_OnComment):
+    needs = {"POST": Need.FLAG}
 
-    @extend_schema(request=FlagInputSerializer, responses={201: None})
+    @extend_schema(request=FlagInputSerializer, responses={201: FlagSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        comment = access_comment(request.user, pk)
-        data = _valid(FlagInputSerializer, request.data)
+        data = validated(FlagInputSerializer, request.data)
         flag = services.comment_flag(
-            actor=signed_in(request), comment=comment, reason=data["reason"]
+            actor=signed_in(request), comment=self.target, reason=data["reason"]
         )
-        return Response(
-            {"id": flag.pk, "comment": comment.pk, "reason": flag.reason},
-            status=status.HTTP_201_CREATED,
-        )
+        return Response(FlagSerializer(flag).data, status=status.HTTP_201_CREATED)
 
 
-class ModerateView(APIView):
-    permission_classes = [IsAuthenticated]
+class ModerateView(_OnComment):
+    needs = {"POST": Need.MODERATE}
 
     @extend_schema(request=ModerateInputSerializer, responses=CommentSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        comment = access_comment(request.user, pk, manage=True)
-        data = _valid(ModerateInputSerializer, request.data)
+        data = validated(ModerateInputSerializer, request.data)
         services.comment_moderate(
-            actor=signed_in(request), comment=comment, action=data["action"], reason=data["reason"]
+            actor=signed_in(request),
+            comment=self.target,
+            action=data["action"],
+            reason=data["reason"],
         )
-        return Response(_one(request, comment))
+        return Response(_one(request, self.target))
 
 
-class DispositionView(APIView):
-    permission_classes = [IsAuthenticated]
+class DispositionView(_OnComment):
+    needs = {"PUT": Need.DISPOSE}
 
     @extend_schema(request=DispositionInputSerializer, responses=CommentSerializer)
     def put(self, request: Request, pk: int) -> Response:
-        comment = access_comment(request.user, pk, manage=True)
-        data = _valid(DispositionInputSerializer, request.data)
-        version = amendment = None
-        if data["version"] is not None:
-            version = ClauseVersion.objects.filter(
-                clause_id=comment.clause_id, number=data["version"]
-            ).first()
-            if version is None:
-                raise DomainError("No such version of this clause.", field="version")
-        if data["amendment"] is not None:
-            amendment = Amendment.objects.filter(
-                clause_id=comment.clause_id, pk=data["amendment"]
-            ).first()
-            if amendment is None:
-                raise DomainError("No such amendment on this clause.", field="amendment")
+        data = validated(DispositionInputSerializer, request.data)
         services.disposition_set(
             actor=signed_in(request),
-            comment=comment,
+            comment=self.target,
             outcome=data["outcome"],
             response=data["response"],
-            version=version,
-            amendment=amendment,
+            version_number=data["version"],
+            amendment_id=data["amendment"],
         )
-        return Response(_one(request, comment))
+        return Response(_one(request, self.target))
 
 
 class DispositionTableView(APIView):
     """Every top-level comment with its disposition or "awaiting_response"; ``?format=csv``."""
 
+    permission_classes = [Needs]
+    access = staticmethod(access_framework)
     renderer_classes = [JSONRenderer, CSVRenderer]
     csv_fields = list(DispositionRowSerializer().fields)
+    target: Framework
 
     @extend_schema(
         parameters=[
@@ -240,44 +217,18 @@ class DispositionTableView(APIView):
         responses=DispositionRowSerializer(many=True),
     )
     def get(self, request: Request, slug: str) -> Response:
-        framework = access_framework(request.user, slug)
-        names = selectors.viewer_sees_names(request.user, framework)
-        outcome = request.query_params.get("outcome")
-        group = request.query_params.get("group")
-        valid_outcomes = {*Disposition.Outcome.values, "awaiting_response"}
+        framework = self.target
+        outcome = request.query_params.get("outcome") or None
+        valid_outcomes = {*Disposition.Outcome.values, selectors.AWAITING}
         if outcome and outcome not in valid_outcomes:
             raise DomainError(
                 f"Unknown outcome; use one of {', '.join(sorted(valid_outcomes))}.", field="outcome"
             )
-        rows = []
-        for comment in selectors.disposition_table(framework=framework):
-            disposition = getattr(comment, "disposition", None)
-            row_outcome = disposition.outcome if disposition else "awaiting_response"
-            if (outcome and row_outcome != outcome) or (group and comment.author_group != group):
-                continue
-            hidden = comment.status != Comment.Status.VISIBLE
-            deleted = comment.status == Comment.Status.DELETED
-            rows.append(
-                {
-                    "comment": comment.pk,
-                    "clause": comment.clause_id,
-                    "clause_number": comment.clause.position,
-                    "clause_title": comment.clause.title,
-                    "author": comment.author.display_name if names and not deleted else "",
-                    "stakeholder_group": comment.author_group,
-                    "created_at": comment.created_at.isoformat(),
-                    "excerpt": "" if hidden else comment.body[:300],
-                    "status": comment.status,
-                    "outcome": row_outcome,
-                    "response": disposition.response if disposition else "",
-                    "version": disposition.version.number
-                    if disposition and disposition.version
-                    else None,
-                    "amendment": disposition.amendment_id if disposition else None,
-                    "decided_at": disposition.decided_at.isoformat() if disposition else None,
-                }
-            )
-        response = Response(rows)
+        comments = selectors.disposition_table(
+            framework=framework, outcome=outcome, group=request.query_params.get("group") or None
+        )
+        reader = reader_for(request.user, framework)
+        response = Response([selectors.disposition_record(c, reader) for c in comments])
         if (
             getattr(request, "accepted_renderer", None)
             and request.accepted_renderer.format == "csv"

@@ -87,6 +87,7 @@ class ClauseSerializer(serializers.ModelSerializer):
 
 class VersionSerializer(serializers.ModelSerializer):
     author = UserBriefSerializer()
+    accepted_by = UserBriefSerializer(allow_null=True, read_only=True)
     spec = AnyJSONField(allow_null=True)
     amendment: serializers.PrimaryKeyRelatedField[Amendment] = serializers.PrimaryKeyRelatedField(
         read_only=True
@@ -102,6 +103,7 @@ class VersionSerializer(serializers.ModelSerializer):
             "text",
             "spec",
             "author",
+            "accepted_by",
             "rationale",
             "created_at",
             "hash",
@@ -113,12 +115,6 @@ class VersionSerializer(serializers.ModelSerializer):
 class DiffOpSerializer(serializers.Serializer):
     op = serializers.ChoiceField(choices=["equal", "insert", "delete"])
     text = serializers.CharField()
-
-
-class SpecChangeSerializer(serializers.Serializer):
-    field = serializers.CharField()
-    old = serializers.JSONField(source="from")
-    new = serializers.JSONField(source="to")
 
 
 class DiffSerializer(serializers.Serializer):
@@ -214,6 +210,27 @@ class FrameworkUpdateSerializer(serializers.Serializer):
 
 class TransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=Framework.Status.choices)
+
+
+class OpenItemSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=[("amendment", "amendment"), ("bracket", "bracket")])
+    id = serializers.IntegerField(help_text="the amendment's id, or the bracketed clause's")
+    clause = serializers.IntegerField()
+    clause_number = serializers.IntegerField()
+    clause_title = serializers.CharField()
+    options = serializers.ListField(
+        child=serializers.CharField(), help_text="a bracket's open option labels"
+    )
+
+
+class TransitionResultSerializer(FrameworkSerializer):
+    """The framework after the move, and what is still open in it (the move is not refused
+    for them: a voting round decides them)."""
+
+    open_items = OpenItemSerializer(many=True, read_only=True)
+
+    class Meta(FrameworkSerializer.Meta):
+        fields = [*FrameworkSerializer.Meta.fields, "open_items"]
 
 
 class ClauseInputSerializer(serializers.Serializer):

@@ -39,22 +39,22 @@ urlpatterns = [
     path("clauses/<int:pk>/resolve/", views.ResolveView.as_view(), name="api-resolve"),
     path(
         "amendments/<int:pk>/accept/",
-        views.AmendmentActionView.as_view(verb="accept"),
+        views.AmendmentAcceptView.as_view(),
         name="api-amendment-accept",
     ),
     path(
         "amendments/<int:pk>/reject/",
-        views.AmendmentActionView.as_view(verb="reject"),
+        views.AmendmentRejectView.as_view(),
         name="api-amendment-reject",
     ),
     path(
         "amendments/<int:pk>/withdraw/",
-        views.AmendmentActionView.as_view(verb="withdraw"),
+        views.AmendmentWithdrawView.as_view(),
         name="api-amendment-withdraw",
     ),
     path(
         "amendments/<int:pk>/rebase/",
-        views.AmendmentActionView.as_view(verb="rebase"),
+        views.AmendmentRebaseView.as_view(),
         name="api-amendment-rebase",
     ),
     path(

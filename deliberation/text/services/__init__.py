@@ -1,20 +1,22 @@
 """Every write on frameworks, clauses and proposals. See the modules for the contracts."""
 
-from deliberation.text.services.clauses import clause_create, clause_reorder, clause_update
-from deliberation.text.services.frameworks import (
-    framework_create,
-    framework_transition,
-    framework_update,
-)
-from deliberation.text.services.proposals import (
+from deliberation.text.services.alternatives import (
     alternative_propose,
     alternative_withdraw,
     alternatives_resolve,
+)
+from deliberation.text.services.amendments import (
     amendment_accept,
     amendment_propose,
     amendment_rebase,
     amendment_reject,
     amendment_withdraw,
+)
+from deliberation.text.services.clauses import clause_create, clause_reorder, clause_update
+from deliberation.text.services.frameworks import (
+    framework_create,
+    framework_transition,
+    framework_update,
 )
 
 __all__ = [

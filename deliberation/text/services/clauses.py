@@ -11,11 +11,11 @@ from convene.audit import audit_append
 from convene.errors import DomainError
 from convene.models import User
 from deliberation.models import Clause, ClauseKind, Framework
+from deliberation.text.permissions import can_edit_clauses
 from deliberation.text.services.common import (
     clean_rationale,
     clean_spec,
     clean_text,
-    require_gate,
     version_add,
 )
 
@@ -50,7 +50,7 @@ def clause_create(
     with transaction.atomic():
         # Locked so that two clauses created at once get different positions.
         framework = _lock_framework(framework)
-        require_gate("edit_clause", framework)
+        can_edit_clauses(actor, framework).enforce()
         last = framework.clauses.aggregate(last=Max("position"))["last"] or 0
         clause = Clause.objects.create(
             framework=framework, position=last + 1, kind=kind, title=title, text=text, spec=spec
@@ -89,7 +89,7 @@ def clause_update(
         # Locked: a concurrent accept of an amendment would otherwise race this revision.
         clause = Clause.objects.select_for_update().get(pk=clause.pk)
         framework = Framework.objects.select_related("convening").get(pk=clause.framework_id)
-        require_gate("edit_clause", framework)
+        can_edit_clauses(actor, framework).enforce()
         new_kind = clause.kind if kind is None else kind
         if new_kind not in ClauseKind.values:
             raise DomainError(f"Unknown kind {new_kind!r}.", field="kind")
@@ -130,7 +130,7 @@ def clause_reorder(*, actor: User, framework: Framework, order: list[int]) -> li
     """Renumber the clauses in the given order; ``order`` must list every clause exactly once."""
     with transaction.atomic():
         framework = _lock_framework(framework)
-        require_gate("edit_clause", framework)
+        can_edit_clauses(actor, framework).enforce()
         ids = list(framework.clauses.order_by("position").values_list("id", flat=True))
         if len(order) != len(set(order)):
             raise DomainError("Each clause may appear only once.", field="order")

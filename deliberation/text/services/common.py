@@ -8,19 +8,14 @@ from typing import Any
 from django.utils import timezone
 
 from convene.audit import timestamp
-from convene.errors import Conflict, DomainError
+from convene.errors import DomainError
 from convene.hashchain import canonical_json
 from convene.models import User
 from deliberation.models import Clause, ClauseVersion, Framework
-from deliberation.text import gates, specs
+from deliberation.text import specs
 
 MAX_TEXT = 50_000
 MAX_RATIONALE = 10_000
-
-
-def require_gate(action: str, framework: Framework) -> None:
-    if not gates.allowed(action, framework.status):
-        raise Conflict(gates.refusal(action, framework.status))
 
 
 def clean_text(text: Any, *, field: str = "text", max_length: int = MAX_TEXT) -> str:
@@ -75,7 +70,7 @@ def clean_spec(kind: str, spec: Any) -> Any:
 
 
 def version_hash(version: ClauseVersion) -> str:
-    content = {
+    content: dict[str, Any] = {
         "clause": version.clause_id,
         "number": version.number,
         "text": version.text,
@@ -84,6 +79,9 @@ def version_hash(version: ClauseVersion) -> str:
         "author": version.author_id,
         "created_at": timestamp(version.created_at),
     }
+    # Only versions that came from a decision carry it, so earlier hashes still verify.
+    if version.accepted_by_id is not None:
+        content["accepted_by"] = version.accepted_by_id
     return hashlib.sha256(canonical_json(content)).hexdigest()
 
 
@@ -96,6 +94,7 @@ def version_add(
     rationale: str,
     amendment: Any = None,
     alternative: Any = None,
+    accepted_by: User | None = None,
 ) -> ClauseVersion:
     """Make the clause's next version and point the clause at it.
 
@@ -113,9 +112,21 @@ def version_add(
         created_at=timezone.now(),
         amendment=amendment,
         alternative=alternative,
+        accepted_by=accepted_by,
     )
     version.hash = version_hash(version)
     version.save(force_insert=True)
     clause.text, clause.spec, clause.current_version = text, spec, version
     clause.save(update_fields=["text", "spec", "current_version"])
     return version
+
+
+def lock_clause(clause_id: int) -> tuple[Clause, Framework]:
+    """Lock the clause row: accepting, resolving and revising must see its true current version.
+
+    The clause comes back with its framework and convening attached, as the predicates read them.
+    """
+    clause = Clause.objects.select_for_update().get(pk=clause_id)
+    framework = Framework.objects.select_related("convening").get(pk=clause.framework_id)
+    clause.framework = framework
+    return clause, framework

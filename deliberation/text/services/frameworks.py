@@ -13,8 +13,7 @@ from convene.audit import audit_append
 from convene.errors import Conflict, DomainError
 from convene.models import Convening, User
 from deliberation.models import Framework
-from deliberation.text import gates
-from deliberation.text.services.common import require_gate
+from deliberation.text.permissions import can_edit_framework, can_transition
 
 
 def _unique_slug(title: str) -> str:
@@ -70,7 +69,7 @@ def framework_update(*, actor: User, framework: Framework, **changes: Any) -> Fr
         framework = (
             Framework.objects.select_for_update().select_related("convening").get(pk=framework.pk)
         )
-        require_gate("edit_framework", framework)
+        can_edit_framework(actor, framework).enforce()
         changed = {k: v for k, v in changes.items() if getattr(framework, k) != v}
         if changed:
             for key, value in changed.items():
@@ -98,8 +97,7 @@ def framework_transition(*, actor: User, framework: Framework, to: str) -> Frame
             Framework.objects.select_for_update().select_related("convening").get(pk=framework.pk)
         )
         current = framework.status
-        if to not in gates.TRANSITIONS[current]:
-            raise Conflict(gates.transition_refusal(current, to), field="to")
+        can_transition(actor, framework, to).enforce(field="to")
         framework.status = to
         framework.status_changed_at = timezone.now()
         framework.save(update_fields=["status", "status_changed_at"])

@@ -3,8 +3,6 @@ disposition table (with filters and a CSV download from the API)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -14,20 +12,30 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
+from convene.errors import DomainError
 from convene.models import StakeholderGroup
-from deliberation.discussion.selectors import disposition_table, moderation_queue
+from convene.parsing import parse_optional_id
+from convene.permissions import Need
+from deliberation.discussion.attribution import reader_for
+from deliberation.discussion.selectors import (
+    AWAITING,
+    author_for,
+    disposition_table,
+    moderation_queue,
+)
 from deliberation.models import Comment, Disposition, Framework
 from deliberation.text.permissions import access_framework
-from frontend.views.discussion.threads import author_for, viewer_for
 
 QUEUE_PAGE = 50
 TABLE_PAGE = 100
-AWAITING = "awaiting_response"
 
 
 def _page_number(request: HttpRequest) -> int:
-    raw = request.GET.get("page", "1")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
+    """The ``?page=`` asked for; the first page for anything that is not a page number."""
+    try:
+        return parse_optional_id(request.GET.get("page"), field="page") or 1
+    except DomainError:
+        return 1
 
 
 def render_queue(
@@ -65,7 +73,7 @@ def render_queue(
 @login_required
 @require_http_methods(["GET"])
 def moderation(request: HttpRequest, slug: str) -> HttpResponse:
-    framework = access_framework(request.user, slug, manage=True)
+    framework = access_framework(request.user, slug, need=Need.MODERATE)
     return render_queue(request, framework)
 
 
@@ -79,17 +87,6 @@ class DispositionFilterForm(forms.Form):
     )
 
 
-def _filtered(framework: Framework, filters: dict[str, str]) -> Any:
-    queryset = disposition_table(framework=framework)
-    if filters.get("outcome") == AWAITING:
-        queryset = queryset.filter(disposition__isnull=True)
-    elif filters.get("outcome"):
-        queryset = queryset.filter(disposition__outcome=filters["outcome"])
-    if filters.get("group"):
-        queryset = queryset.filter(author_group=filters["group"])
-    return queryset
-
-
 @require_http_methods(["GET"])
 def dispositions(request: HttpRequest, slug: str) -> HttpResponse:
     """Every top-level comment with its disposition or "awaiting response"."""
@@ -97,9 +94,12 @@ def dispositions(request: HttpRequest, slug: str) -> HttpResponse:
     form = DispositionFilterForm(request.GET or None)
     valid = form.is_valid() if form.is_bound else True
     filters = {k: v for k, v in (form.cleaned_data if form.is_bound and valid else {}).items() if v}
-    paginator = Paginator(_filtered(framework, filters), TABLE_PAGE)
+    table = disposition_table(
+        framework=framework, outcome=filters.get("outcome"), group=filters.get("group")
+    )
+    paginator = Paginator(table, TABLE_PAGE)
     page = paginator.get_page(_page_number(request))
-    viewer = viewer_for(request, framework)
+    viewer = reader_for(request.user, framework)
     rows = [
         {
             "comment": c,

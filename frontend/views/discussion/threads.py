@@ -1,232 +1,185 @@
-"""Building comment threads for the pages, in a fixed number of queries.
+"""Comment threads on the pages: the section the clause page includes, a clause's own comments
+page (where a new top-level comment is posted) and a thread's own page.
 
-A page of top-level comments costs: their ids (1), the threads to the nesting limit with
-authors, organizations, versions and dispositions joined (1), their mentions (1), and the
-reaction summary (2, or 1 when signed out), whatever the number of comments.
+The threads, who may see what and which controls to draw come from the discussion selectors;
+this module only reads the request and renders.
 """
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
-from django.http import HttpRequest
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
 
-from convene.models import Membership, Role, StakeholderGroup
-from convene.permissions import membership_of
-from deliberation.discussion.attribution import author_of
-from deliberation.discussion.selectors import comment_list, reaction_summary, viewer_sees_names
-from deliberation.models import Clause, Comment, Framework
-
-# Replies nest this many levels under a top-level comment; deeper ones continue on the
-# thread's own page.
-MAX_DEPTH = 4
-THREADS_PER_PAGE = 50
-STANCES = ("agree", "disagree", "pass")
-GROUPS = [*StakeholderGroup.choices, ("none", "No stakeholder group")]
-GROUP_LABELS = dict(GROUPS)
-# Markdown emphasis and code marks: a quote selected in the rendered text has none of them.
-_MARKUP = "[*_`~]*"
-
-
-@dataclass
-class Viewer:
-    """Who is looking, and what that lets them see and do on this framework's threads."""
-
-    user: Any
-    membership: Membership | None
-    organizer: bool
-    names: bool
-    show_country: bool
-    can_post: bool
-    closed_message: str
+from convene.errors import DomainError
+from convene.parsing import parse_optional_id, parse_positive_int
+from deliberation.discussion import anchors, selectors, services
+from deliberation.discussion.permissions import access_comment
+from deliberation.discussion.selectors import Viewer
+from deliberation.models import Amendment, Clause, ClauseVersion, Comment, Disposition
+from deliberation.text.permissions import access_clause
+from frontend.views import signed_in_user
+from frontend.views.discussion.limits import check_rate, too_many
 
 
-@dataclass
-class Node:
-    comment: Comment
-    level: int
-    author: dict[str, Any] | None
-    children: list[Node] = field(default_factory=list)
-    # Replies exist past the nesting limit: "Continue this thread →".
-    more: bool = False
-    groups: list[dict[str, Any]] = field(default_factory=list)
-    mine: str = ""
-    error: dict[str, Any] | None = None
-
-    @property
-    def is_top_level(self) -> bool:
-        return self.comment.parent_id is None
-
-    @property
-    def disposition(self) -> Any:
-        """Joined by the selector; None when organizers have not answered yet."""
-        return getattr(self.comment, "disposition", None) if self.is_top_level else None
-
-    @property
-    def stances(self) -> list[dict[str, Any]]:
-        c = self.comment
-        counts = {"agree": c.agree_count, "disagree": c.disagree_count, "pass": c.pass_count}
-        return [
-            {"value": s, "label": s.capitalize(), "count": counts[s], "mine": self.mine == s}
-            for s in STANCES
-        ]
+def _paragraph_choices(clause: Clause) -> list[tuple[int, str]]:
+    """The no-JavaScript anchor picker: each paragraph's number and first words."""
+    choices = []
+    for index, text in enumerate(anchors.paragraphs(clause.text)):
+        words = text.split()
+        label = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
+        choices.append((index, f"¶{index + 1}: {label}"))
+    return choices
 
 
-def _comment_phase_open(framework: Framework, membership: Membership | None) -> bool:
-    if membership is None:
-        return False
-    if framework.status == Framework.Status.CONSULTATION:
-        return True
-    return framework.status == Framework.Status.DRAFT and membership.role == Role.ORGANIZER
+def disposition_choices(viewer: Viewer, clause: Clause) -> dict[str, Any]:
+    """Versions and amendments an organizer may name in a disposition (none for others)."""
+    if not viewer.organizer:
+        return {}
+    return {
+        "comment_outcomes": Disposition.Outcome.choices,
+        "comment_versions": list(
+            ClauseVersion.objects.filter(clause=clause).values_list("number", flat=True)
+        ),
+        "comment_amendments": list(
+            Amendment.objects.filter(clause=clause).values_list("pk", "status")
+        ),
+    }
 
 
-def viewer_for(request: HttpRequest, framework: Framework) -> Viewer:
-    membership = membership_of(request.user, framework.convening)
-    can_post = _comment_phase_open(framework, membership)
-    closed = ""
-    if membership is not None and not can_post:
-        closed = (
-            "Comments are open only while the framework is in consultation "
-            f"(organizers also in draft); it is in {framework.status}."
-        )
-    return Viewer(
-        user=request.user,
-        membership=membership,
-        organizer=membership is not None and membership.role == Role.ORGANIZER,
-        names=viewer_sees_names(request.user, framework),
-        show_country=framework.convening.attribution_shows_country,
-        can_post=can_post,
-        closed_message=closed,
+def comments_context(
+    request: HttpRequest,
+    clause: Clause,
+    *,
+    new_comment: dict[str, Any] | None = None,
+    errors: dict[int, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Everything ``frontend/comments/section.html`` needs for the clause page.
+
+    ``clause`` comes from ``access_clause`` (framework and convening joined). The top-level
+    threads are paged by ``?after=<comment id>``; ``new_comment`` re-shows a refused new comment.
+    """
+    viewer = selectors.viewer_for(request.user, clause)
+    try:
+        after = parse_optional_id(request.GET.get("after"), field="after") or 0
+    except DomainError:
+        after = 0
+    threads, next_after = selectors.clause_threads(clause, viewer, after=after, errors=errors or {})
+    more_url = (
+        f"{reverse('clause_comments', args=[clause.pk])}?after={next_after}" if next_after else ""
     )
+    return {
+        "clause": clause,
+        "v": viewer,
+        "threads": threads,
+        "more_url": more_url,
+        "new_comment": new_comment or {},
+        "paragraph_choices": _paragraph_choices(clause),
+        "comment_anchors": selectors.anchors_for(clause),
+        "next_url": request.get_full_path(),
+        # The clause text (with the marks quotes link to) is on the same page.
+        "mark_base": "",
+        "base": 0,
+        **disposition_choices(viewer, clause),
+    }
 
 
-def author_for(comment: Comment, viewer: Viewer) -> dict[str, Any] | None:
-    author = author_of(comment, names=viewer.names, show_country=viewer.show_country)
-    if author is None:
+def _render_clause_page(
+    request: HttpRequest, clause: Clause, *, status: int = 200, **kwargs: Any
+) -> HttpResponse:
+    context = comments_context(request, clause, **kwargs)
+    return render(request, "frontend/comments/clause_page.html", context, status=status)
+
+
+def _anchor_input(request: HttpRequest, clause: Clause) -> dict[str, Any] | None:
+    """The anchor from the picker (or the selection script): paragraph index and quote. A quote
+    selected in the rendered text is mapped back to the Markdown source it came from."""
+    raw_paragraph = request.POST.get("anchor_paragraph", "")
+    quote = request.POST.get("anchor_quote", "")
+    if not raw_paragraph.strip() and not quote.strip():
         return None
-    group = author.get("stakeholder_group") or ""
-    author["group_label"] = GROUP_LABELS.get(group, "")
-    if not group:
-        author["group_label"] = (comment.author_role or "member").capitalize()
-    return author
+    index = parse_positive_int(
+        raw_paragraph.strip(),
+        field="anchor_paragraph",
+        message="Choose the paragraph you quote.",
+        minimum=0,
+    )
+    parts = anchors.paragraphs(
+        clause.current_version.text if clause.current_version else clause.text
+    )
+    if 0 <= index < len(parts):
+        quote = anchors.source_quote(parts[index], quote)
+    return {"paragraph": index, "quote": quote}
 
 
-def _group_rows(counts: dict[str, dict[str, int]]) -> list[dict[str, Any]]:
-    """Per-group stance counts with the segments of a stacked bar (percent of that group)."""
-    rows = []
-    for key, label in GROUPS:
-        group = counts.get(key)
-        total = sum(group.values()) if group else 0
-        if not group or not total:
-            continue
-        x, segments = 0.0, []
-        for stance in STANCES:
-            width = 100 * group.get(stance, 0) / total
-            if width:
-                segments.append({"stance": stance, "x": f"{x:.2f}", "width": f"{width:.2f}"})
-            x += width
-        rows.append({"key": key, "label": label, "total": total, "segments": segments, **group})
-    return rows
-
-
-def _with_reply_flag(queryset: QuerySet[Comment]) -> QuerySet[Comment]:
-    return queryset.annotate(has_replies=Exists(Comment.objects.filter(parent=OuterRef("pk"))))
-
-
-def _nodes(
-    comments: list[Comment],
-    tops: list[Comment],
-    viewer: Viewer,
-    *,
-    base: int,
-    errors: dict[int, dict[str, Any]],
-) -> list[Node]:
-    by_parent: dict[int | None, list[Comment]] = defaultdict(list)
-    for c in comments:
-        by_parent[c.parent_id].append(c)
-    by_group, mine = reaction_summary(comments, user=viewer.user)
-
-    def node(c: Comment) -> Node:
-        level = c.depth - base
-        deep = level >= MAX_DEPTH
-        return Node(
-            comment=c,
-            level=level,
-            author=author_for(c, viewer),
-            children=[] if deep else [node(child) for child in by_parent.get(c.pk, [])],
-            more=deep and bool(getattr(c, "has_replies", False)),
-            groups=_group_rows(by_group.get(c.pk, {})),
-            mine=mine.get(c.pk, ""),
-            error=errors.get(c.pk),
+@require_http_methods(["GET", "POST"])
+def clause_comments(request: HttpRequest, clause_id: int) -> HttpResponse:
+    """The clause text and its whole thread; POST adds a top-level comment."""
+    if request.method == "POST" and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    clause = access_clause(request.user, clause_id)
+    if request.method == "GET":
+        return _render_clause_page(request, clause)
+    new_comment = {
+        "body": request.POST.get("body", ""),
+        "anchor_paragraph": request.POST.get("anchor_paragraph", ""),
+        "anchor_quote": request.POST.get("anchor_quote", ""),
+    }
+    try:
+        anchor = _anchor_input(request, clause)
+        check_rate(request)
+        comment = services.comment_post(
+            actor=signed_in_user(request), clause=clause, body=new_comment["body"], anchor=anchor
         )
-
-    return [node(c) for c in tops]
-
-
-def clause_threads(
-    clause: Clause, viewer: Viewer, *, after: int, errors: dict[int, dict[str, Any]]
-) -> tuple[list[Node], int | None]:
-    """One page of the clause's top-level threads (ids greater than ``after``), and the id to
-    continue after when there are more."""
-    ids = list(
-        Comment.objects.filter(clause=clause, parent=None, id__gt=after)
-        .order_by("id")
-        .values_list("id", flat=True)[: THREADS_PER_PAGE + 1]
-    )
-    next_after = ids[THREADS_PER_PAGE - 1] if len(ids) > THREADS_PER_PAGE else None
-    ids = ids[:THREADS_PER_PAGE]
-    comments = list(
-        _with_reply_flag(comment_list(clause=clause).filter(root_id__in=ids, depth__lte=MAX_DEPTH))
-    )
-    tops = [c for c in comments if c.parent_id is None]
-    return _nodes(comments, tops, viewer, base=0, errors=errors), next_after
-
-
-def build_thread(
-    comment: Comment,
-    viewer: Viewer,
-    *,
-    errors: dict[int, dict[str, Any]],
-    base_depth: int | None = None,
-) -> Node:
-    """``comment`` with its replies to the nesting limit, counted from ``base_depth`` (the
-    depth the page it sits on starts from; by default the comment's own)."""
-    base = comment.depth if base_depth is None else min(base_depth, comment.depth)
-    comments = list(
-        _with_reply_flag(
-            comment_list(clause=comment.clause).filter(
-                root_id=comment.root_id or comment.pk,
-                depth__gte=comment.depth,
-                depth__lte=base + MAX_DEPTH,
-            )
+    except DomainError as error:
+        new_comment["error"], new_comment["field"] = error.message, error.field or ""
+        response = _render_clause_page(
+            request, clause, status=error.status, new_comment=new_comment
         )
-    )
-    focus = next(c for c in comments if c.pk == comment.pk)
-    return _nodes(comments, [focus], viewer, base=base, errors=errors)[0]
+        return too_many(response, error)
+    messages.success(request, "Your comment is posted.")
+    return redirect(next_url(request, comment))
 
 
-def anchors_for(clause: Clause) -> list[dict[str, Any]]:
-    """(paragraph, quote, comment) of the clause's visible anchored comments, for marking."""
-    rows = (
-        Comment.objects.filter(
-            clause=clause, status=Comment.Status.VISIBLE, anchor_paragraph__isnull=False
-        )
-        .order_by("id")
-        .values_list("pk", "anchor_paragraph", "anchor_quote")
-    )
-    return [{"paragraph": p, "quote": q, "comment": pk} for pk, p, q in rows]
+def thread_context(
+    request: HttpRequest, comment: Comment, errors: dict[int, dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    clause = comment.clause
+    viewer = selectors.viewer_for(request.user, clause)
+    node = selectors.build_thread(comment, viewer, errors=errors or {})
+    parent = comment.parent_id
+    return {
+        "clause": clause,
+        "v": viewer,
+        "focus": comment,
+        "threads": [node],
+        "parent_url": reverse("comment_thread", args=[parent]) if parent else "",
+        "next_url": request.get_full_path(),
+        "mark_base": reverse("clause_comments", args=[clause.pk]),
+        "base": comment.depth,
+        **disposition_choices(viewer, clause),
+    }
 
 
-def source_quote(source: str, quote: str) -> str:
-    """The span of a paragraph's Markdown ``source`` that reads as ``quote`` once rendered
-    (emphasis and code marks dropped, whitespace collapsed); ``quote`` itself if none does."""
-    quote = quote.strip()
-    if not quote or quote in source:
-        return quote
-    parts = [r"\s+" if ch.isspace() else re.escape(ch) for ch in re.sub(r"\s+", " ", quote)]
-    found = re.search(_MARKUP.join(parts), source)
-    return found.group(0) if found else quote
+@require_http_methods(["GET"])
+def comment_thread(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """A comment and its replies: where a thread deeper than the section's nesting continues."""
+    comment = access_comment(request.user, comment_id)
+    return render(request, "frontend/comments/thread_page.html", thread_context(request, comment))
+
+
+def next_url(request: HttpRequest, comment: Comment) -> str:
+    """Back where the form was (the clause page, this page, a thread page), at the comment."""
+    target = request.POST.get("next", "")
+    if not (
+        target.startswith("/")
+        and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    ):
+        target = reverse("clause_comments", args=[comment.clause_id])
+    return f"{target.split('#', 1)[0]}#comment-{comment.pk}"

@@ -21,7 +21,7 @@ from convene.errors import DomainError
 from convene.models import Convening, Membership, Organization, Role
 from convene.permissions import access_invitation, access_members, access_membership
 from frontend.forms import InvitationForm, MemberForm, add_domain_error
-from frontend.views import signed_in_user
+from frontend.views import htmx, signed_in_user
 
 
 def _member_form(
@@ -154,16 +154,16 @@ def member_update(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
                 # They stepped down: the members page is no longer theirs to see.
                 messages.success(request, "You are no longer an organizer of this convening.")
                 url = reverse("convening_detail", kwargs={"slug": slug})
-                if request.htmx:  # type: ignore[attr-defined]
+                if htmx(request):
                     return HttpResponse(headers={"HX-Redirect": url})
                 return redirect(url)
-            if request.htmx:  # type: ignore[attr-defined]
+            if htmx(request):
                 membership = access_membership(request.user, slug, membership_id)
                 fresh = _member_form(membership, organizations)
                 return _render_row(request, membership, fresh)
             messages.success(request, f"{membership.user.display_name} updated.")
             return redirect("members", slug=slug)
-    if request.htmx:  # type: ignore[attr-defined]
+    if htmx(request):
         return _render_row(request, membership, form, status=status)
     return _render_page(
         request,

@@ -14,12 +14,21 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from deliberation.discussion.selectors import anchors_for
 from deliberation.models import Alternative, Amendment, Clause
-from deliberation.text import diff, gates, selectors, specs
-from deliberation.text.permissions import can_manage_framework, can_propose
+from deliberation.text import diff, selectors, specs
+from deliberation.text.permissions import (
+    can_decide,
+    can_edit_clauses,
+    can_propose,
+    can_rebase,
+    can_resolve,
+    can_withdraw_alternative,
+    can_withdraw_amendment,
+    is_framework_organizer,
+)
 from frontend.forms.text import DecisionForm, ResolveForm
-from frontend.views.discussion.comments import comments_context
-from frontend.views.discussion.threads import anchors_for
+from frontend.views.discussion.threads import comments_context
 from frontend.views.text.diff import compare_context
 
 ARTICLE = "frontend/drafting/partials/clause_article.html"
@@ -41,29 +50,23 @@ def _spec_sentence(kind: str, spec: Any) -> str:
 
 
 def _amendment_rows(
-    request: HttpRequest, clause: Clause, amendments: list[Amendment], *, may_decide: bool
+    request: HttpRequest, clause: Clause, amendments: list[Amendment]
 ) -> list[dict[str, Any]]:
-    user_id = getattr(request.user, "pk", None)
-    framework = clause.framework
     rows = []
     for a in amendments:
-        is_open = a.status == Amendment.Status.OPEN
-        is_author = a.author_id == user_id
-        stale = is_open and a.base_version_id != clause.current_version_id
-        ops = diff.diff(a.base_version.text, a.text)
+        a.clause = clause
+        stale = a.status == Amendment.Status.OPEN and a.base_version_id != clause.current_version_id
         rows.append(
             {
                 "amendment": a,
                 "stale": stale,
-                "diff_html": diff.render_html(ops),
+                "diff_html": diff.render_html(diff.diff(a.base_version.text, a.text)),
                 "spec_rows": spec_rows(clause.kind, a.spec)
                 if a.spec != a.base_version.spec
                 else [],
-                "can_decide": may_decide and is_open,
-                "can_withdraw": is_author
-                and is_open
-                and gates.allowed("withdraw_proposal", framework.status),
-                "can_rebase": is_author and stale and gates.allowed("propose", framework.status),
+                "can_decide": bool(can_decide(request.user, a)),
+                "can_withdraw": bool(can_withdraw_amendment(request.user, a)),
+                "can_rebase": bool(can_rebase(request.user, a)),
             }
         )
     return rows
@@ -72,15 +75,13 @@ def _amendment_rows(
 def _withdrawable(
     request: HttpRequest, clause: Clause, alternatives: list[Alternative]
 ) -> set[int]:
-    """Ids of the open alternatives the viewer proposed and may still withdraw."""
-    if not gates.allowed("withdraw_proposal", clause.framework.status):
-        return set()
-    user_id = getattr(request.user, "pk", None)
-    return {
-        a.pk
-        for a in alternatives
-        if a.proposer_id == user_id and a.status == Alternative.Status.OPEN
-    }
+    """Ids of the alternatives the viewer may withdraw (their own open ones)."""
+    withdrawable = set()
+    for alternative in alternatives:
+        alternative.clause = clause
+        if can_withdraw_alternative(request.user, alternative):
+            withdrawable.add(alternative.pk)
+    return withdrawable
 
 
 def _bracket(alternatives: list[Alternative]) -> list[Alternative]:
@@ -100,13 +101,12 @@ def clause_context(
     """What the clause's article shows (five queries, whatever the number of versions,
     amendments and alternatives)."""
     framework = clause.framework
-    is_organizer = can_manage_framework(request.user, framework)
-    may_decide = is_organizer and gates.allowed("decide", framework.status)
+    may_resolve = bool(can_resolve(request.user, clause))
     versions = list(selectors.version_list(clause=clause))
     alternatives = list(selectors.alternative_list(clause=clause))
     open_alternatives = [a for a in alternatives if a.status == Alternative.Status.OPEN]
     amendments = list(selectors.amendment_list(clause=clause))
-    if resolve_form is None and may_decide and open_alternatives:
+    if resolve_form is None and may_resolve and open_alternatives:
         resolve_form = ResolveForm(alternatives=open_alternatives)
     elif resolve_form is not None and not resolve_form.is_bound:
         resolve_form = None
@@ -119,18 +119,16 @@ def clause_context(
         "clause_versions": versions,
         "spec_rows": spec_rows(clause.kind, clause.spec),
         "spec_sentence": _spec_sentence(clause.kind, clause.spec),
-        "amendment_rows": _amendment_rows(request, clause, amendments, may_decide=may_decide),
+        "amendment_rows": _amendment_rows(request, clause, amendments),
         "open_amendment_count": sum(a.status == Amendment.Status.OPEN for a in amendments),
         "alternatives": alternatives,
         "withdrawable_alternatives": _withdrawable(request, clause, alternatives),
         "bracket": _bracket(alternatives),
         # A refused resolve keeps its form on the page, whatever the status, to show why.
         "resolve_form": resolve_form,
-        "is_organizer": is_organizer,
-        "can_edit": is_organizer and gates.allowed("edit_clause", framework.status),
-        "can_propose": can_propose(request.user, framework)
-        and gates.allowed("propose", framework.status)
-        and clause.status in {Clause.Status.OPEN, Clause.Status.BRACKETED},
+        "is_organizer": is_framework_organizer(request.user, framework),
+        "can_edit": bool(can_edit_clauses(request.user, framework)),
+        "can_propose": bool(can_propose(request.user, clause)),
         "decision_form": DecisionForm(),
         "action_error": action_error or {},
         "compare": compare_context(versions, request.GET) if versions else {},

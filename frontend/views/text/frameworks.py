@@ -18,31 +18,31 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from convene.errors import DomainError
-from convene.permissions import access_convening
+from convene.permissions import Need, access_convening
 from deliberation.models import Clause, ClauseVersion, Framework
 from deliberation.text import gates, selectors, services
-from deliberation.text.permissions import access_clause, access_framework, can_manage_framework
+from deliberation.text.permissions import (
+    access_clause,
+    access_framework,
+    can_edit_clauses,
+    can_edit_framework,
+    can_transition,
+    is_framework_organizer,
+)
 from frontend.forms import add_domain_error
 from frontend.forms.text import ClauseForm, FrameworkCreateForm, FrameworkForm
-from frontend.views import signed_in_user
+from frontend.views import htmx, signed_in_user
 from frontend.views.text.clause import render_clause_page
 from frontend.views.text.diff import compare_context
 
 STATUS_HELP = {
     "draft": "Organizers are writing the text; members can read it.",
     "consultation": "Members comment, and participants propose amendments and alternatives.",
-    "voting": "The text is frozen while members vote on it.",
+    "voting": "The text is frozen: voting rounds decide what is still open, then the framework.",
     "adopted": "The text is adopted and can no longer change.",
     "published": "The adopted text is published.",
     "withdrawn": "The framework was withdrawn.",
 }
-
-
-def _gate_refusal(action: str, framework: Framework) -> str:
-    """The gate's message when ``action`` is closed in the framework's status, else ''."""
-    return (
-        "" if gates.allowed(action, framework.status) else gates.refusal(action, framework.status)
-    )
 
 
 # --- Frameworks ----------------------------------------------------------------------------
@@ -86,31 +86,35 @@ def _render_workspace(
 ) -> HttpResponse:
     """The workspace; for htmx (``request.htmx``) its article alone, ``done`` saying what the
     inline action did."""
-    is_organizer = can_manage_framework(request.user, framework)
     clauses = list(selectors.clause_list(framework=framework))
+    transitions = (
+        gates.TRANSITIONS[framework.status] if can_transition(request.user, framework) else ()
+    )
     context = {
         "framework": framework,
         "convening": framework.convening,
         "clauses": clauses,
         "bracketed_count": sum(c.status == Clause.Status.BRACKETED for c in clauses),
-        "is_organizer": is_organizer,
-        "can_edit_clauses": is_organizer and gates.allowed("edit_clause", framework.status),
-        "can_edit_framework": is_organizer and gates.allowed("edit_framework", framework.status),
-        "transitions": gates.TRANSITIONS[framework.status] if is_organizer else (),
+        "is_organizer": is_framework_organizer(request.user, framework),
+        "can_edit_clauses": bool(can_edit_clauses(request.user, framework)),
+        "can_edit_framework": bool(can_edit_framework(request.user, framework)),
+        "transitions": transitions,
+        # Shown before the organizer confirms the move to voting (it is not refused for them).
+        "open_items": selectors.open_items(framework=framework) if "voting" in transitions else [],
         "status_help": STATUS_HELP.get(framework.status, ""),
         "error": error,
         "error_field": error_field,
         "done": done,
     }
     template = "frontend/drafting/workspace.html"
-    if request.htmx:  # type: ignore[attr-defined]
+    if htmx(request):
         template = "frontend/drafting/partials/workspace_article.html"
     return render(request, template, context, status=status)
 
 
 def _workspace_done(request: HttpRequest, framework: Framework, done: str) -> HttpResponse:
     """After an organizer action: the updated article for htmx, else back to the workspace."""
-    if request.htmx:  # type: ignore[attr-defined]
+    if htmx(request):
         return _render_workspace(request, framework, done=done)
     messages.success(request, done)
     return redirect("framework_detail", slug=framework.slug)
@@ -124,7 +128,7 @@ def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def framework_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    framework = access_framework(request.user, slug, manage=True)
+    framework = access_framework(request.user, slug, need=Need.EDIT)
     initial = {"title": framework.title, "preamble": framework.preamble}
     form = FrameworkForm(request.POST or None, initial=initial)
     status = 200
@@ -144,7 +148,7 @@ def framework_edit(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "framework": framework,
         "form": form,
-        "gate_refusal": _gate_refusal("edit_framework", framework),
+        "gate_refusal": can_edit_framework(request.user, framework).message,
     }
     return render(request, "frontend/drafting/framework_edit.html", context, status=status)
 
@@ -152,7 +156,7 @@ def framework_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["POST"])
 def framework_transition(request: HttpRequest, slug: str) -> HttpResponse:
-    framework = access_framework(request.user, slug, manage=True)
+    framework = access_framework(request.user, slug, need=Need.TRANSITION)
     try:
         framework = services.framework_transition(
             actor=signed_in_user(request), framework=framework, to=request.POST.get("to", "")
@@ -187,7 +191,7 @@ def _requested_order(request: HttpRequest, clauses: list[Clause]) -> list[int]:
 @login_required
 @require_http_methods(["POST"])
 def clause_reorder(request: HttpRequest, slug: str) -> HttpResponse:
-    framework = access_framework(request.user, slug, manage=True)
+    framework = access_framework(request.user, slug, need=Need.EDIT_CLAUSES)
     clauses = list(framework.clauses.order_by("position"))
     try:
         order = _requested_order(request, clauses)
@@ -214,7 +218,7 @@ def _render_clause_form(
         "framework": framework,
         "clause": clause,
         "form": form,
-        "gate_refusal": _gate_refusal("edit_clause", framework),
+        "gate_refusal": can_edit_clauses(request.user, framework).message,
     }
     return render(request, "frontend/drafting/clause_form.html", context, status=status)
 
@@ -222,7 +226,7 @@ def _render_clause_form(
 @login_required
 @require_http_methods(["GET", "POST"])
 def clause_new(request: HttpRequest, slug: str) -> HttpResponse:
-    framework = access_framework(request.user, slug, manage=True)
+    framework = access_framework(request.user, slug, need=Need.EDIT_CLAUSES)
     form = ClauseForm(request.POST or None, initial={"kind": request.GET.get("kind", "general")})
     status = 200
     if request.method == "POST":
@@ -251,7 +255,7 @@ def clause_new(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def clause_edit(request: HttpRequest, clause_id: int) -> HttpResponse:
-    clause = access_clause(request.user, clause_id, manage=True)
+    clause = access_clause(request.user, clause_id, need=Need.EDIT)
     initial = {"kind": clause.kind, "title": clause.title, "text": clause.text}
     form = ClauseForm(request.POST or None, initial=initial, initial_spec=clause.spec)
     status = 200
@@ -300,7 +304,7 @@ def clause_history(request: HttpRequest, clause_id: int) -> HttpResponse:
         "compare": compare,
     }
     status = 400 if compare.get("error") else 200
-    if request.htmx:  # type: ignore[attr-defined]
+    if htmx(request):
         return render(request, "frontend/drafting/partials/diff.html", context, status=status)
     return render(request, "frontend/drafting/history.html", context, status=status)
 

@@ -14,38 +14,36 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import reswap, retarget
 
 from convene.errors import DomainError
-from deliberation.models import Alternative, Clause
-from deliberation.text import gates, selectors, services
+from convene.permissions import Need
+from deliberation.models import Alternative, Amendment, Clause
+from deliberation.text import selectors, services
 from deliberation.text.permissions import (
+    access_alternative,
     access_amendment,
     access_clause,
-    check_alternative_proposer,
-    check_amendment_author,
-    check_amendment_decider,
+    can_propose,
 )
 from frontend.forms.text import DecisionForm, ProposalForm, RebaseForm, ResolveForm
-from frontend.views import signed_in_user
+from frontend.views import htmx, signed_in_user
 from frontend.views.text.clause import render_clause_page
 
 KINDS: dict[str, dict[str, Any]] = {
     "amendment": {
         "title": "Propose an amendment",
         "button": "Propose amendment",
-        "gate": "propose",
         "service": services.amendment_propose,
         "done": "Amendment proposed. Organizers will accept or reject it.",
     },
     "alternative": {
         "title": "Propose an alternative wording",
         "button": "Propose alternative",
-        "gate": "propose",
         "service": services.alternative_propose,
         "done": "Alternative proposed.",
     },
@@ -53,7 +51,7 @@ KINDS: dict[str, dict[str, Any]] = {
 
 
 def _htmx(request: HttpRequest) -> bool:
-    return bool(request.htmx)  # type: ignore[attr-defined]
+    return htmx(request)
 
 
 def _done(request: HttpRequest, clause: Clause, done: str, anchor: str = "") -> HttpResponse:
@@ -67,7 +65,7 @@ def _done(request: HttpRequest, clause: Clause, done: str, anchor: str = "") -> 
 
 
 def _proposal_page(request: HttpRequest, clause_id: int, what: str) -> HttpResponse:
-    clause = access_clause(request.user, clause_id, propose=True)
+    clause = access_clause(request.user, clause_id, need=Need.PROPOSE)
     framework = clause.framework
     page = KINDS[what]
     inline = _htmx(request)
@@ -103,15 +101,14 @@ def _proposal_page(request: HttpRequest, clause_id: int, what: str) -> HttpRespo
                     # The form sits inside the article, which replaces itself.
                     response = reswap(retarget(response, "#clause-drafting"), "outerHTML")
                 return response
-    gate = page["gate"]
-    refusal = "" if gates.allowed(gate, framework.status) else gates.refusal(gate, framework.status)
+    allowed = can_propose(request.user, clause)
     context = {
         "clause": clause,
         "framework": framework,
         "form": form,
         "what": what,
         "page": page,
-        "gate_refusal": refusal,
+        "gate_refusal": allowed.message,
         "inline": inline,
     }
     template = "frontend/drafting/proposal_form.html"
@@ -141,36 +138,43 @@ def _refused(
     )
 
 
-def _amendment_action(request: HttpRequest, amendment_id: int, action: str) -> HttpResponse:
-    amendment = access_amendment(request.user, amendment_id)
+AMENDMENT_ACTIONS: dict[str, dict[str, Any]] = {
+    "accept": {
+        "need": Need.DECIDE,
+        "done": "Amendment #{pk} accepted: it is the clause's new version.",
+    },
+    "reject": {"need": Need.DECIDE, "done": "Amendment #{pk} rejected."},
+    "withdraw": {"need": Need.WITHDRAW, "done": "Amendment #{pk} withdrawn."},
+    "rebase": {"need": Need.REBASE, "done": "Amendment #{pk} now applies to the current version."},
+}
+
+
+def _call_amendment_service(request: HttpRequest, amendment: Amendment, action: str) -> None:
     actor = signed_in_user(request)
-    if action in {"accept", "reject"}:
-        check_amendment_decider(request.user, amendment)
+    if action == "accept":
+        form = DecisionForm(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        services.amendment_accept(actor=actor, amendment=amendment, reason=reason)
+    elif action == "reject":
+        reason = request.POST.get("reason", "")
+        services.amendment_reject(actor=actor, amendment=amendment, reason=reason)
+    elif action == "withdraw":
+        services.amendment_withdraw(actor=actor, amendment=amendment)
     else:
-        check_amendment_author(request.user, amendment)
+        rebase = RebaseForm(request.POST)
+        text = rebase.cleaned_data["text"] if rebase.is_valid() else None
+        services.amendment_rebase(actor=actor, amendment=amendment, text=text)
+
+
+def _amendment_action(request: HttpRequest, amendment_id: int, action: str) -> HttpResponse:
+    spec = AMENDMENT_ACTIONS[action]
+    amendment = access_amendment(request.user, amendment_id, need=spec["need"])
     try:
-        if action == "accept":
-            form = DecisionForm(request.POST)
-            reason = form.cleaned_data["reason"] if form.is_valid() else ""
-            services.amendment_accept(actor=actor, amendment=amendment, reason=reason)
-        elif action == "reject":
-            reason = request.POST.get("reason", "")
-            services.amendment_reject(actor=actor, amendment=amendment, reason=reason)
-        elif action == "withdraw":
-            services.amendment_withdraw(actor=actor, amendment=amendment)
-        else:
-            rebase = RebaseForm(request.POST)
-            text = rebase.cleaned_data["text"] if rebase.is_valid() else None
-            services.amendment_rebase(actor=actor, amendment=amendment, text=text)
+        _call_amendment_service(request, amendment, action)
     except DomainError as error:
         action_error = {"amendment": amendment.pk, "action": action, "message": error.message}
         return _refused(request, amendment.clause_id, action_error, error.status)
-    done = {
-        "accept": f"Amendment #{amendment.pk} accepted: it is the clause's new version.",
-        "reject": f"Amendment #{amendment.pk} rejected.",
-        "withdraw": f"Amendment #{amendment.pk} withdrawn.",
-        "rebase": f"Amendment #{amendment.pk} now applies to the current version.",
-    }[action]
+    done = spec["done"].format(pk=amendment.pk)
     return _done(request, amendment.clause, done, anchor=f"amendment-{amendment.pk}")
 
 
@@ -201,28 +205,26 @@ def amendment_rebase(request: HttpRequest, amendment_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["POST"])
 def alternatives_resolve(request: HttpRequest, clause_id: int) -> HttpResponse:
-    clause: Clause = access_clause(request.user, clause_id, manage=True)
+    clause: Clause = access_clause(request.user, clause_id, need=Need.RESOLVE)
     open_ones = list(
         selectors.alternative_list(clause=clause).filter(status=Alternative.Status.OPEN)
     )
     form = ResolveForm(request.POST, alternatives=open_ones)
     status = 400
     if form.is_valid():
-        chosen = next(a for a in open_ones if a.pk == form.cleaned_data["alternative"])
         try:
-            services.alternatives_resolve(
+            version = services.alternatives_resolve(
                 actor=signed_in_user(request),
                 clause=clause,
-                alternative=chosen,
+                alternative_id=form.cleaned_data["alternative"],
                 reason=form.cleaned_data["reason"],
             )
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
             status = error.status
         else:
-            return _done(
-                request, clause, f"Option {chosen.label} chosen; it is the clause's new version."
-            )
+            label = version.alternative.label if version.alternative else ""
+            return _done(request, clause, f"Option {label} chosen; it is the clause's new version.")
     return render_clause_page(
         request, clause, resolve_form=form, partial=_htmx(request), status=status
     )
@@ -232,15 +234,11 @@ def alternatives_resolve(request: HttpRequest, clause_id: int) -> HttpResponse:
 @require_http_methods(["POST"])
 def alternative_withdraw(request: HttpRequest, alternative_id: int) -> HttpResponse:
     """The proposer withdraws an open alternative (readers of the clause get 403, others 404)."""
-    alternative = Alternative.objects.filter(pk=alternative_id).first()
-    if alternative is None:
-        raise Http404("No such alternative.")
-    clause = access_clause(request.user, alternative.clause_id)
-    check_alternative_proposer(request.user, alternative)
+    alternative = access_alternative(request.user, alternative_id, need=Need.WITHDRAW)
     try:
         services.alternative_withdraw(actor=signed_in_user(request), alternative=alternative)
     except DomainError as error:
         action_error = {"alternative": alternative.pk, "message": error.message}
-        return _refused(request, clause.pk, action_error, error.status)
+        return _refused(request, alternative.clause_id, action_error, error.status)
     done = f"Option {alternative.label} withdrawn."
-    return _done(request, clause, done, anchor=f"alternative-{alternative.pk}")
+    return _done(request, alternative.clause, done, anchor=f"alternative-{alternative.pk}")

@@ -192,7 +192,7 @@ def test_cursor_walk_stays_exact_while_comments_are_added(drafting: Drafting) ->
             actor=world.civil_society,
             clause=drafting.trigger,
             body=f"Posted while reading ({len(added)}).",
-            parent=Comment.objects.get(pk=created[len(added)]),
+            parent_id=created[len(added)],
         )
         added.append(comment.pk)
 

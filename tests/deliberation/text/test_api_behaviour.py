@@ -316,7 +316,9 @@ def test_accepted_amendment_becomes_next_version_linking_it(drafting: Drafting) 
     assert version.get("amendment") == amendment["id"]
     assert version["text"] == "Doubling in under three months."
     assert version["spec"]["threshold"] == 3
-    assert version["author"]["id"] == w.organizer.pk
+    # The proposer wrote the text; the organizer accepted it (issue 7: it was credited to them).
+    assert version["author"]["id"] == w.industry.pk
+    assert version["accepted_by"]["id"] == w.organizer.pk
     clause = client_for(None).get(f"/api/v1/clauses/{drafting.trigger.pk}/").json()
     assert (
         clause["version"] == 2

@@ -110,7 +110,7 @@ def make_scene(visibility: str) -> Scene:
         actor=world.industry, clause=drafting.trigger, body="Mine."
     )
     reply = discussion_services.comment_post(
-        actor=world.civil_society, clause=drafting.trigger, body="Reply.", parent=comment
+        actor=world.civil_society, clause=drafting.trigger, body="Reply.", parent_id=comment.pk
     )
     return Scene(world, drafting, comment, reply)
 

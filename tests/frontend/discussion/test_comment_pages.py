@@ -8,17 +8,18 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from typing import Any
+from unittest import mock
 
 import pytest
 import time_machine
 from django.test import Client
 
+from convene.api.throttling import CommentPostThrottle
 from convene.models import Convening, User
 from deliberation.discussion import services as discussion_services
 from deliberation.models import Clause, Comment, Disposition, Flag, Reaction
 from deliberation.text import services as text_services
 from frontend.templatetags.comment_tags import clause_text, mark_quotes
-from frontend.views.discussion import comments as comment_views
 from tests.conftest import World, clear_cache
 from tests.deliberation.conftest import Drafting, make_drafting
 from tests.frontend.conftest import page_client
@@ -74,6 +75,8 @@ def post_comment(client: Client, clause: Clause, **data: Any) -> Any:
 
 
 def say(world: World, clause: Clause, who: str = "policymaker", **kwargs: Any) -> Comment:
+    if "parent" in kwargs:
+        kwargs["parent_id"] = kwargs.pop("parent").pk
     return discussion_services.comment_post(
         actor=getattr(world, who), clause=clause, body=kwargs.pop("body", f"From {who}."), **kwargs
     )
@@ -132,7 +135,7 @@ def test_replies_nest_to_depth_four_then_continue_on_the_thread_page(
 
 
 def test_top_level_threads_are_paged(world: World, clause: Clause, monkeypatch: Any) -> None:
-    monkeypatch.setattr("frontend.views.discussion.threads.THREADS_PER_PAGE", 2)
+    monkeypatch.setattr("deliberation.discussion.selectors.THREADS_PER_PAGE", 2)
     first, second, third = (say(world, clause, body=f"n{n}") for n in range(3))
     html = html_of(page_client(None).get(page_url(clause)))
     assert f'id="comment-{first.pk}"' in html and f'id="comment-{second.pk}"' in html
@@ -532,16 +535,23 @@ def test_oversized_reply_re_shows_the_reply_form(world: World, clause: Clause) -
     assert 'class="action action-reply" open' in block and "at most 10,000 characters" in block
 
 
+PAGE_POSTS_PER_MINUTE = 10
+
+
 def test_page_rate_limit_answers_429_with_the_form(world: World, clause: Clause) -> None:
     # A frozen, otherwise unused minute: the fixed window can't roll over mid-test, and no other
     # test's counter (user ids repeat across rolled-back tests) shares its cache key.
-    with time_machine.travel(dt.datetime(2031, 3, 4, 12, 0, 5, tzinfo=dt.UTC), tick=False):
+    with (
+        time_machine.travel(dt.datetime(2031, 3, 4, 12, 0, 5, tzinfo=dt.UTC), tick=False),
+        mock.patch.object(CommentPostThrottle, "rate", f"{PAGE_POSTS_PER_MINUTE}/min", create=True),
+    ):
         _check_page_rate_limit(world, clause)
 
 
 def _check_page_rate_limit(world: World, clause: Clause) -> None:
+    # The page counts posts with the API's own comment throttle: one limit for both.
     client = page_client(world.policymaker)
-    for n in range(comment_views.PAGE_POSTS_PER_MINUTE):
+    for n in range(PAGE_POSTS_PER_MINUTE):
         assert post_comment(client, clause, body=f"Comment {n}").status_code == 302
     response = post_comment(client, clause, body="One too many.")
     assert response.status_code == 429

@@ -700,7 +700,10 @@ def test_only_the_proposer_may_withdraw_an_alternative(drafting: Drafting, actor
 def test_withdrawing_an_alternative_that_is_not_open_is_a_409(drafting: Drafting) -> None:
     first, second = two_alternatives(drafting)
     services.alternatives_resolve(
-        actor=drafting.world.organizer, clause=drafting.scope, alternative=second, reason="Broad."
+        actor=drafting.world.organizer,
+        clause=drafting.scope,
+        alternative_id=second.pk,
+        reason="Broad.",
     )
     client = page_client(drafting.world.industry)
     response = client.post(f"/alternatives/{first.pk}/withdraw/")

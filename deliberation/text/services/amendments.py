@@ -1,0 +1,170 @@
+"""Amendments: a proposed replacement text for a clause, decided by the organizers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from convene.audit import audit_append
+from convene.errors import Conflict, DomainError
+from convene.models import User
+from deliberation.models import Amendment, Clause, Framework
+from deliberation.text.permissions import (
+    can_decide,
+    can_propose,
+    can_rebase,
+    can_withdraw_amendment,
+    clause_open,
+)
+from deliberation.text.services.common import (
+    clean_rationale,
+    clean_spec,
+    clean_text,
+    lock_clause,
+    version_add,
+)
+
+
+def amendment_propose(
+    *, actor: User, clause: Clause, text: str, spec: Any = ..., rationale: str
+) -> Amendment:
+    """Propose a replacement for the clause's current version. Without ``spec`` the current
+    spec is kept."""
+    text = clean_text(text)
+    why = clean_rationale(rationale)
+    with transaction.atomic():
+        clause, framework = lock_clause(clause.pk)
+        can_propose(actor, clause).enforce()
+        new_spec = clean_spec(clause.kind, clause.spec if spec is ... else spec)
+        if text == clause.text and new_spec == clause.spec:
+            raise DomainError("The amendment does not change the text or the spec.", field="text")
+        base = clause.current_version
+        assert base is not None, "only null inside clause_create, before the first version"
+        amendment = Amendment.objects.create(
+            clause=clause, base_version=base, text=text, spec=new_spec, rationale=why, author=actor
+        )
+        audit_append(
+            convening=framework.convening,
+            actor=actor,
+            verb="amendment.proposed",
+            target=amendment,
+            payload={"clause": clause.pk, "base_version": base.number},
+        )
+    return amendment
+
+
+def _lock_amendment(amendment: Amendment) -> tuple[Amendment, Clause, Framework]:
+    """Lock the clause, then the amendment (always in this order, as accepting does)."""
+    clause, framework = lock_clause(amendment.clause_id)
+    amendment = (
+        Amendment.objects.select_for_update().select_related("base_version").get(pk=amendment.pk)
+    )
+    amendment.clause = clause
+    return amendment, clause, framework
+
+
+def _decide(amendment: Amendment, actor: User, status: str, reason: str) -> None:
+    amendment.status = status
+    amendment.decided_by, amendment.decided_at = actor, timezone.now()
+    amendment.decision_reason = reason
+    amendment.save()
+
+
+def amendment_accept(*, actor: User, amendment: Amendment, reason: str = "") -> Amendment:
+    """Make the amendment the clause's next version: written by its author, accepted by
+    ``actor``. Refused (409) when its base version is no longer current: the author must rebase
+    it first, so no one's text is silently overwritten."""
+    with transaction.atomic():
+        amendment, clause, framework = _lock_amendment(amendment)
+        can_decide(actor, amendment).enforce()
+        clause_open(clause).enforce()
+        if amendment.base_version_id != clause.current_version_id:
+            raise Conflict(
+                f"This amendment was written against version {amendment.base_version.number}, "
+                "but the clause has changed since; it must be rebased before it can be accepted."
+            )
+        rationale = f"Amendment #{amendment.pk} accepted: {amendment.rationale}"
+        if reason.strip():
+            rationale += f"\n\nOrganizer: {reason.strip()}"
+        version = version_add(
+            clause=clause,
+            text=amendment.text,
+            spec=clean_spec(clause.kind, amendment.spec),
+            author=amendment.author,
+            rationale=rationale,
+            amendment=amendment,
+            accepted_by=actor,
+        )
+        amendment.resulting_version = version
+        _decide(amendment, actor, Amendment.Status.ACCEPTED, reason.strip())
+        audit_append(
+            convening=framework.convening,
+            actor=actor,
+            verb="amendment.accepted",
+            target=amendment,
+            payload={"clause": clause.pk, "version": version.number, "version_hash": version.hash},
+        )
+    return amendment
+
+
+def amendment_reject(*, actor: User, amendment: Amendment, reason: str) -> Amendment:
+    reason = clean_rationale(reason, field="reason")
+    with transaction.atomic():
+        amendment, _clause, framework = _lock_amendment(amendment)
+        can_decide(actor, amendment).enforce()
+        _decide(amendment, actor, Amendment.Status.REJECTED, reason)
+        audit_append(
+            convening=framework.convening,
+            actor=actor,
+            verb="amendment.rejected",
+            target=amendment,
+            payload={"reason": reason},
+        )
+    return amendment
+
+
+def amendment_withdraw(*, actor: User, amendment: Amendment) -> Amendment:
+    with transaction.atomic():
+        amendment, _clause, framework = _lock_amendment(amendment)
+        can_withdraw_amendment(actor, amendment).enforce()
+        amendment.status = Amendment.Status.WITHDRAWN
+        amendment.decided_at = timezone.now()
+        amendment.save()
+        audit_append(
+            convening=framework.convening, actor=actor, verb="amendment.withdrawn", target=amendment
+        )
+    return amendment
+
+
+def amendment_rebase(
+    *,
+    actor: User,
+    amendment: Amendment,
+    text: str | None = None,
+    spec: Any = ...,
+    rationale: str | None = None,
+) -> Amendment:
+    """Move an open amendment onto the clause's current version, optionally with new wording."""
+    with transaction.atomic():
+        amendment, clause, framework = _lock_amendment(amendment)
+        can_rebase(actor, amendment).enforce()
+        if text is not None:
+            amendment.text = clean_text(text)
+        amendment.spec = clean_spec(clause.kind, amendment.spec if spec is ... else spec)
+        if rationale is not None:
+            amendment.rationale = clean_rationale(rationale)
+        previous = amendment.base_version.number
+        current = clause.current_version
+        assert current is not None, "only null inside clause_create, before the first version"
+        amendment.base_version = current
+        amendment.save()
+        audit_append(
+            convening=framework.convening,
+            actor=actor,
+            verb="amendment.rebased",
+            target=amendment,
+            payload={"from_version": previous, "to_version": current.number},
+        )
+    return amendment

@@ -1,9 +1,15 @@
-"""Appending to and verifying the per-convening audit hash chains."""
+"""Appending to and verifying the audit hash chains.
+
+A convening owns several chains: its own, which records every change to it, and others such as
+a voting round's ballot chain, whose head is recorded once in the convening chain when the
+round closes. The global chain records what belongs to no convening (accounts, organizations).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from django.db import models, transaction
@@ -15,8 +21,31 @@ from convene.models import AuditChain, AuditEvent, Convening, User
 GLOBAL_CHAIN = "global"
 
 
-def _chain_key(convening: Convening | None) -> str:
-    return f"convening:{convening.pk}" if convening else GLOBAL_CHAIN
+class ChainKind(StrEnum):
+    """What a chain belongs to; the first part of its key."""
+
+    CONVENING = "convening"
+    # One per voting round: its ballots, so they don't queue on the convening chain's lock.
+    ROUND = "round"
+
+
+def chain_key(kind: ChainKind | str, pk: int) -> str:
+    """The key of the chain of ``kind`` number ``pk``, e.g. ``convening:12`` or ``round:7``.
+
+    The only place the format is written: readers re-hash events with it (it is part of what
+    each hash covers), so it must never vary between writers.
+    """
+    return f"{ChainKind(kind).value}:{int(pk)}"
+
+
+def convening_chain_key(convening: Convening | None) -> str:
+    """The chain of a convening's own events, or the global chain for ``None``."""
+    return GLOBAL_CHAIN if convening is None else chain_key(ChainKind.CONVENING, convening.pk)
+
+
+def convening_chain(convening: Convening) -> AuditChain:
+    """The head row of a convening's own chain (not of its other chains)."""
+    return AuditChain.objects.get(key=convening_chain_key(convening))
 
 
 def timestamp(value: datetime) -> str:
@@ -38,6 +67,28 @@ def event_content(event: AuditEvent) -> dict[str, Any]:
     }
 
 
+def chain_open(*, key: str, convening: Convening | None) -> AuditChain:
+    """Create an empty chain. Callers that create what the chain records (a convening, a
+    round) open it in the same transaction, which spares the first append a lookup."""
+    return AuditChain.objects.create(key=key, convening=convening, head_hash=hashchain.GENESIS)
+
+
+def _locked_head(key: str, convening: Convening | None) -> AuditChain:
+    """The chain's head row, locked until the caller's transaction ends; created if missing."""
+    # Lock the head: two appends reading the same last_seq would fork the chain.
+    chain = AuditChain.objects.select_for_update().filter(key=key).first()
+    if chain is None:
+        # Covers chains nobody opened. Two first appends may race here: the unique key makes
+        # the loser's insert fail, and get_or_create then reads the winner's row.
+        AuditChain.objects.get_or_create(
+            key=key, defaults={"convening": convening, "head_hash": hashchain.GENESIS}
+        )
+        chain = AuditChain.objects.select_for_update().get(key=key)
+    if chain.convening_id != (convening.pk if convening else None):
+        raise ValueError(f"Audit chain {key!r} belongs to another convening.")
+    return chain
+
+
 def audit_append(
     *,
     convening: Convening | None,
@@ -45,25 +96,19 @@ def audit_append(
     verb: str,
     target: models.Model,
     payload: dict[str, Any] | None = None,
+    chain: str | None = None,
 ) -> AuditEvent:
-    """Append one event to the convening's chain (or the global one).
+    """Append one event to ``chain`` (a ``chain_key``), by default the convening's own chain
+    (or the global one). A chain other than the convening's must belong to the convening.
 
     Must run inside the transaction of the change it records: the event commits or rolls back
     with it. The chain head is locked so that concurrent appends are serialized.
     """
     assert transaction.get_connection().in_atomic_block, "audit_append needs a transaction"
-    key = _chain_key(convening)
-    # Lock the head: two appends reading the same last_seq would fork the chain.
-    chain = AuditChain.objects.select_for_update().filter(key=key).first()
-    if chain is None:
-        # convening_create and migration 0002 open the chains; this covers rows made otherwise.
-        AuditChain.objects.get_or_create(
-            key=key, defaults={"convening": convening, "head_hash": hashchain.GENESIS}
-        )
-        chain = AuditChain.objects.select_for_update().get(key=key)
+    head = _locked_head(chain or convening_chain_key(convening), convening)
     event = AuditEvent(
-        chain=chain,
-        seq=chain.last_seq + 1,
+        chain=head,
+        seq=head.last_seq + 1,
         convening=convening,
         actor=actor,
         verb=verb,
@@ -71,12 +116,24 @@ def audit_append(
         target_id=str(target.pk),
         payload=payload or {},
         created_at=timezone.now(),
-        prev_hash=chain.head_hash,
+        prev_hash=head.head_hash,
     )
     event.hash = hashchain.link_hash(event.prev_hash, event_content(event))
     event.save(force_insert=True)
-    AuditChain.objects.filter(pk=chain.pk).update(last_seq=event.seq, head_hash=event.hash)
+    AuditChain.objects.filter(pk=head.pk).update(last_seq=event.seq, head_hash=event.hash)
     return event
+
+
+def chain_head(key: str) -> dict[str, Any]:
+    """A chain's current head, as the payload that records it in another chain (a round's
+    ballot chain in its convening's chain at close).
+
+    Locks the head until the caller's transaction ends, so no append can slip in between
+    reading the head and recording it.
+    """
+    assert transaction.get_connection().in_atomic_block, "chain_head needs a transaction"
+    head = AuditChain.objects.select_for_update().get(key=key)
+    return {"chain": head.key, "seq": head.last_seq, "hash": head.head_hash}
 
 
 def _links(chain: AuditChain) -> Iterator[hashchain.Link]:

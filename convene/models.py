@@ -169,7 +169,7 @@ class Membership(models.Model):
                 fields=["convening", "user"], name="convene_membership_one_per_user"
             ),
             models.CheckConstraint(
-                condition=~Q(role="participant") | ~Q(stakeholder_group=""),
+                condition=~Q(role=Role.PARTICIPANT) | ~Q(stakeholder_group=""),
                 name="convene_membership_participant_has_group",
             ),
             models.CheckConstraint(
@@ -248,7 +248,8 @@ class EmailOutbox(models.Model):
     """Mail written in the same transaction as the change that causes it.
 
     A task sends it after commit; the periodic ``outbox_flush`` re-queues anything a broker
-    outage left behind, so nothing is lost.
+    outage left behind, so nothing is lost. Sending claims the row first (see
+    ``convene.notifications.services``), so however many tasks run for it, one sends it.
     """
 
     to = models.EmailField(max_length=254)
@@ -256,8 +257,12 @@ class EmailOutbox(models.Model):
     body = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Claims made, counted in the claiming UPDATE itself; outbox_flush gives up at a cap.
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True, default="")
+    # The lease of the worker sending it (or, after a failure, the time its retry is due).
+    # Until then no other task may claim the row, and outbox_flush leaves it alone.
+    claimed_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -275,15 +280,19 @@ class EmailOutbox(models.Model):
 
 
 class AuditChain(models.Model):
-    """The head of one hash chain: one per convening, plus the global chain (key "global").
+    """The head of one hash chain: the convening's own, others a convening owns (a voting
+    round's ballots), and the global chain (key "global"). ``convene.audit.chain_key`` makes
+    every key.
 
     Appends lock this row, so events of one chain get consecutive ``seq`` values and each one
     links to the true previous hash.
     """
 
     key = models.CharField(max_length=40, unique=True)
-    convening = models.OneToOneField(
-        Convening, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_chain"
+    # Several chains per convening: its own and, e.g., one per voting round, so that ballots
+    # don't all queue on the lock of the convening chain's head.
+    convening = models.ForeignKey(
+        Convening, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_chains"
     )
     last_seq = models.PositiveBigIntegerField(default=0)
     head_hash = models.CharField(max_length=64)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from convene.audit import convening_chain_key
 from convene.models import AuditEvent, Convening, Invitation, Membership, Organization, User
 
 
@@ -15,12 +16,6 @@ def convening_list(*, user: Any) -> QuerySet[Convening]:
     if user is not None and user.is_authenticated:
         visible |= Q(memberships__user=user)
     return Convening.objects.filter(pk__in=Convening.objects.filter(visible).values("pk")).order_by(
-        "-created_at", "-id"
-    )
-
-
-def public_convening_list() -> QuerySet[Convening]:
-    return Convening.objects.filter(visibility=Convening.Visibility.PUBLIC).order_by(
         "-created_at", "-id"
     )
 
@@ -54,7 +49,13 @@ def organization_list() -> QuerySet[Organization]:
 
 
 def audit_event_list(*, convening: Convening) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(convening=convening).select_related("actor").order_by("seq")
+    """The convening's own chain, in order. Its other chains (a round's ballots) are read with
+    what they belong to; only their heads are recorded here."""
+    return (
+        AuditEvent.objects.filter(chain__key=convening_chain_key(convening))
+        .select_related("actor")
+        .order_by("seq")
+    )
 
 
 def convening_cards(*, user: Any = None) -> QuerySet[Convening]:

@@ -131,13 +131,16 @@ CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "outbox-flush": {
-        "task": "convene.tasks.outbox_flush",
+        "task": "convene.notifications.tasks.outbox_flush",
         "schedule": timedelta(minutes=1),
     },
 }
 
 # --- Email ----------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# Seconds an SMTP conversation may stall; shorter than the send task's time limits
+# (convene.notifications.services), so a silent server fails the send and it is retried.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Convene <noreply@convene.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

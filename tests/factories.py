@@ -7,7 +7,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from convene import hashchain
+from convene.audit import chain_open, convening_chain_key
 from convene.models import AuditChain, Convening, Invitation, Membership, Organization, Role, User
 
 PASSWORD = "correct horse battery staple"
@@ -52,10 +52,9 @@ class ConveningFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def chain(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
         if create:
-            AuditChain.objects.get_or_create(
-                key=f"convening:{self.pk}",
-                defaults={"convening": self, "head_hash": hashchain.GENESIS},
-            )
+            key = convening_chain_key(self)
+            if not AuditChain.objects.filter(key=key).exists():
+                chain_open(key=key, convening=self)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -230,8 +230,3 @@ class InvitationInputSerializer(_MemberFieldsSerializer):
 class InvitationAcceptSerializer(serializers.Serializer):
     password = StrictCharField(max_length=128, required=False, trim_whitespace=False)
     display_name = StrictCharField(max_length=120, required=False)
-
-
-class HealthSerializer(serializers.Serializer):
-    database = serializers.CharField()
-    broker = serializers.CharField()

@@ -5,7 +5,6 @@ for each change, ``DomainError`` for anything refused. Callers check access firs
 from convene.services.accounts import organization_create, user_create
 from convene.services.convenings import convening_create, convening_update
 from convene.services.invitations import (
-    email_enqueue,
     invitation_accept,
     invitation_create,
     invitation_for_token,
@@ -17,7 +16,6 @@ from convene.services.members import member_add, member_remove, member_update
 __all__ = [
     "convening_create",
     "convening_update",
-    "email_enqueue",
     "invitation_accept",
     "invitation_create",
     "invitation_for_token",

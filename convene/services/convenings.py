@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.text import slugify
 
-from convene import hashchain
-from convene.audit import audit_append
+from convene.audit import audit_append, chain_open, convening_chain_key
 from convene.errors import Conflict, DomainError
 from convene.models import (
-    AuditChain,
     Convening,
     Membership,
     Role,
@@ -31,6 +29,39 @@ def _unique_slug(title: str) -> str:
     return slug
 
 
+def _clean_title(title: str) -> str:
+    title = title.strip()
+    if not title:
+        raise DomainError("A title is required.", field="title")
+    return title
+
+
+def _check_choice(value: str, choices: type[models.TextChoices], field: str) -> None:
+    if value not in choices.values:
+        raise DomainError(f"Unknown {field} {value!r}.", field=field)
+
+
+def _clean_slug(slug: str) -> str:
+    slug = slug.strip().lower()
+    if slug != slugify(slug) or not slug:
+        raise DomainError("Use lower-case letters, digits and hyphens.", field="slug")
+    if slug in RESERVED_SLUGS:
+        raise DomainError(f"The slug {slug!r} is reserved; choose another.", field="slug")
+    return slug
+
+
+def _first_organizer_add(*, actor: User, convening: Convening) -> Membership:
+    membership = Membership.objects.create(convening=convening, user=actor, role=Role.ORGANIZER)
+    audit_append(
+        convening=convening,
+        actor=actor,
+        verb="membership.created",
+        target=membership,
+        payload=membership_payload(membership),
+    )
+    return membership
+
+
 def convening_create(
     *,
     actor: User,
@@ -40,17 +71,9 @@ def convening_create(
     slug: str | None = None,
 ) -> Convening:
     """Create a convening with ``actor`` as its first organizer, and open its audit chain."""
-    title = title.strip()
-    if not title:
-        raise DomainError("A title is required.", field="title")
-    if visibility not in Convening.Visibility.values:
-        raise DomainError(f"Unknown visibility {visibility!r}.", field="visibility")
-    if slug is not None:
-        slug = slug.strip().lower()
-        if slug != slugify(slug) or not slug:
-            raise DomainError("Use lower-case letters, digits and hyphens.", field="slug")
-        if slug in RESERVED_SLUGS:
-            raise DomainError(f"The slug {slug!r} is reserved; choose another.", field="slug")
+    title = _clean_title(title)
+    _check_choice(visibility, Convening.Visibility, "visibility")
+    slug = _clean_slug(slug) if slug is not None else None
     try:
         with transaction.atomic():
             if slug and Convening.objects.filter(slug=slug).exists():
@@ -62,9 +85,7 @@ def convening_create(
                 visibility=visibility,
                 created_by=actor,
             )
-            AuditChain.objects.create(
-                key=f"convening:{convening.pk}", convening=convening, head_hash=hashchain.GENESIS
-            )
+            chain_open(key=convening_chain_key(convening), convening=convening)
             audit_append(
                 convening=convening,
                 actor=actor,
@@ -72,17 +93,9 @@ def convening_create(
                 target=convening,
                 payload={"title": title, "visibility": visibility, "slug": convening.slug},
             )
-            membership = Membership.objects.create(
-                convening=convening, user=actor, role=Role.ORGANIZER
-            )
-            audit_append(
-                convening=convening,
-                actor=actor,
-                verb="membership.created",
-                target=membership,
-                payload=membership_payload(membership),
-            )
+            _first_organizer_add(actor=actor, convening=convening)
     except IntegrityError as exc:
+        # A simultaneous create with the same slug won; the unique index decided.
         raise Conflict("This slug is taken.", field="slug") from exc
     return convening
 
@@ -93,13 +106,11 @@ def convening_update(*, actor: User, convening: Convening, **changes: Any) -> Co
     if unknown:
         raise DomainError(f"Cannot change {', '.join(sorted(unknown))}.")
     if "title" in changes:
-        changes["title"] = changes["title"].strip()
-        if not changes["title"]:
-            raise DomainError("A title is required.", field="title")
-    if "attribution" in changes and changes["attribution"] not in Convening.Attribution.values:
-        raise DomainError(f"Unknown attribution {changes['attribution']!r}.", field="attribution")
-    if "visibility" in changes and changes["visibility"] not in Convening.Visibility.values:
-        raise DomainError(f"Unknown visibility {changes['visibility']!r}.", field="visibility")
+        changes["title"] = _clean_title(changes["title"])
+    if "attribution" in changes:
+        _check_choice(changes["attribution"], Convening.Attribution, "attribution")
+    if "visibility" in changes:
+        _check_choice(changes["visibility"], Convening.Visibility, "visibility")
     with transaction.atomic():
         convening = Convening.objects.select_for_update().get(pk=convening.pk)
         changed = {k: v for k, v in changes.items() if getattr(convening, k) != v}

@@ -1,9 +1,10 @@
-"""Invitations by email: create, revoke, accept; the mail outbox."""
+"""Invitations by email: create, revoke, accept."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -14,12 +15,12 @@ from convene.audit import audit_append
 from convene.errors import Conflict, DomainError, Gone, Refused
 from convene.models import (
     Convening,
-    EmailOutbox,
     Invitation,
     Membership,
     Organization,
     User,
 )
+from convene.notifications.services import outbox_enqueue
 from convene.services.accounts import validate_password
 from convene.services.members import check_member_fields, membership_payload
 
@@ -28,13 +29,30 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def email_enqueue(*, to: str, subject: str, body: str) -> EmailOutbox:
-    """Write a mail to the outbox; it is sent by a task once the transaction commits."""
-    from convene.tasks import email_send
+def _check_not_invited(convening: Convening, email: str, now: datetime) -> None:
+    if Membership.objects.filter(convening=convening, user__email=email).exists():
+        raise Conflict("This person is already a member.", field="email")
+    pending = Invitation.objects.filter(
+        convening=convening, email=email, accepted_at=None, revoked_at=None, expires_at__gt=now
+    )
+    if pending.exists():
+        raise Conflict(
+            "A pending invitation for this address exists; revoke it first.", field="email"
+        )
 
-    message = EmailOutbox.objects.create(to=to, subject=subject, body=body)
-    transaction.on_commit(lambda: email_send.delay(message.pk))
-    return message
+
+def _invitation_mail(*, invitation: Invitation, token: str, inviter: User) -> None:
+    context = {
+        "invitation": invitation,
+        "convening": invitation.convening,
+        "inviter": inviter,
+        "accept_url": f"{settings.SITE_URL}/invitations/{token}/",
+    }
+    outbox_enqueue(
+        to=invitation.email,
+        subject=f"Invitation to {invitation.convening.title} on Convene",
+        body=render_to_string("convene/email/invitation.txt", context),
+    )
 
 
 def invitation_create(
@@ -54,16 +72,8 @@ def invitation_create(
     )
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
-        if Membership.objects.filter(convening=convening, user__email=email).exists():
-            raise Conflict("This person is already a member.", field="email")
         now = timezone.now()
-        pending = Invitation.objects.filter(
-            convening=convening, email=email, accepted_at=None, revoked_at=None, expires_at__gt=now
-        )
-        if pending.exists():
-            raise Conflict(
-                "A pending invitation for this address exists; revoke it first.", field="email"
-            )
+        _check_not_invited(convening, email, now)
         invitation = Invitation.objects.create(
             convening=convening,
             email=email,
@@ -87,17 +97,7 @@ def invitation_create(
                 "expires_at": invitation.expires_at.isoformat(),
             },
         )
-        context = {
-            "invitation": invitation,
-            "convening": convening,
-            "inviter": actor,
-            "accept_url": f"{settings.SITE_URL}/invitations/{token}/",
-        }
-        email_enqueue(
-            to=email,
-            subject=f"Invitation to {convening.title} on Convene",
-            body=render_to_string("convene/email/invitation.txt", context),
-        )
+        _invitation_mail(invitation=invitation, token=token, inviter=actor)
     return invitation, token
 
 
@@ -137,6 +137,65 @@ def invitation_for_token(token: str) -> Invitation:
     return invitation
 
 
+def _wrong_account(invitation: Invitation, user: User) -> Refused:
+    return Refused(f"This invitation is for {invitation.email}; you are signed in as {user.email}.")
+
+
+def _check_accepting_account(
+    invitation: Invitation,
+    existing: User | None,
+    user: User | None,
+    password: str | None,
+    display_name: str | None,
+) -> None:
+    """The accepting side must be the account the invitation names, signed in; or, when that
+    account doesn't exist yet, a visitor choosing a valid password and a display name."""
+    signed_in = user if user is not None and user.is_authenticated else None
+    if existing is not None:
+        if signed_in is None:
+            raise Refused(f"An account for {invitation.email} exists: sign in as it to accept.")
+        if signed_in.pk != existing.pk:
+            raise _wrong_account(invitation, signed_in)
+        return
+    if signed_in is not None:
+        raise _wrong_account(invitation, signed_in)
+    if not password:
+        raise DomainError("Choose a password for your new account.", field="password")
+    if not (display_name or "").strip():
+        raise DomainError("A display name is required.", field="display_name")
+    validate_password(password, User(email=invitation.email, display_name=display_name or ""))
+
+
+def _claim(invitation: Invitation, user: User, now: datetime) -> None:
+    """Mark the invitation used by ``user``; must hold its row lock. The conditional UPDATE
+    backs the lock: of two acceptances only one can match ``accepted_at=None``."""
+    claimed = Invitation.objects.filter(pk=invitation.pk, accepted_at=None, revoked_at=None).update(
+        accepted_at=now, accepted_by=user
+    )
+    if claimed != 1:
+        raise Gone("This invitation has already been used.")
+
+
+def _membership_from(invitation: Invitation, user: User) -> Membership:
+    if Membership.objects.filter(convening=invitation.convening, user=user).exists():
+        raise Conflict("You are already a member of this convening.")
+    membership = Membership.objects.create(
+        convening=invitation.convening,
+        user=user,
+        role=invitation.role,
+        stakeholder_group=invitation.stakeholder_group,
+        organization=invitation.organization,
+    )
+    audit_append(
+        convening=invitation.convening,
+        actor=user,
+        verb="invitation.accepted",
+        target=invitation,
+        payload={"membership": membership.pk, **membership_payload(membership)},
+    )
+    return membership
+
+
 def invitation_accept(
     *,
     token: str,
@@ -152,23 +211,7 @@ def invitation_accept(
     """
     invitation = invitation_for_token(token)
     existing = User.objects.filter(email=invitation.email).first()
-    if existing is not None:
-        if user is None or not user.is_authenticated:
-            raise Refused(f"An account for {invitation.email} exists: sign in as it to accept.")
-        if user.pk != existing.pk:
-            raise Refused(
-                f"This invitation is for {invitation.email}; you are signed in as {user.email}."
-            )
-    else:
-        if user is not None and user.is_authenticated:
-            raise Refused(
-                f"This invitation is for {invitation.email}; you are signed in as {user.email}."
-            )
-        if not password:
-            raise DomainError("Choose a password for your new account.", field="password")
-        if not (display_name or "").strip():
-            raise DomainError("A display name is required.", field="display_name")
-        validate_password(password, User(email=invitation.email, display_name=display_name or ""))
+    _check_accepting_account(invitation, existing, user, password, display_name)
     try:
         with transaction.atomic():
             locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
@@ -182,27 +225,8 @@ def invitation_accept(
                     display_name=(display_name or "").strip(),
                 )
                 audit_append(convening=None, actor=existing, verb="user.created", target=existing)
-            claimed = Invitation.objects.filter(
-                pk=invitation.pk, accepted_at=None, revoked_at=None
-            ).update(accepted_at=now, accepted_by=existing)
-            if claimed != 1:
-                raise Gone("This invitation has already been used.")
-            if Membership.objects.filter(convening=locked.convening, user=existing).exists():
-                raise Conflict("You are already a member of this convening.")
-            membership = Membership.objects.create(
-                convening=locked.convening,
-                user=existing,
-                role=locked.role,
-                stakeholder_group=locked.stakeholder_group,
-                organization=locked.organization,
-            )
-            audit_append(
-                convening=locked.convening,
-                actor=existing,
-                verb="invitation.accepted",
-                target=locked,
-                payload={"membership": membership.pk, **membership_payload(membership)},
-            )
+            _claim(locked, existing, now)
+            membership = _membership_from(locked, existing)
     except IntegrityError as exc:
         raise Gone("This invitation has already been used.") from exc
     return membership

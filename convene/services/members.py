@@ -18,13 +18,13 @@ from convene.models import (
 )
 
 
-def membership_payload(m: Membership) -> dict[str, Any]:
+def membership_payload(membership: Membership) -> dict[str, Any]:
     return {
-        "user": m.user_id,
-        "role": m.role,
-        "stakeholder_group": m.stakeholder_group,
-        "organization": m.organization_id,
-        "head_of_delegation": m.head_of_delegation,
+        "user": membership.user_id,
+        "role": membership.role,
+        "stakeholder_group": membership.stakeholder_group,
+        "organization": membership.organization_id,
+        "head_of_delegation": membership.head_of_delegation,
     }
 
 

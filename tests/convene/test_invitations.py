@@ -5,13 +5,11 @@ An invitation is single-use, also when the same link is submitted twice at the s
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 from typing import Any
 
 import pytest
 import time_machine
-from django.db import connection, connections
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -19,6 +17,7 @@ from convene import services
 from convene.errors import DomainError
 from convene.models import Invitation, Membership, Role, User
 from tests.conftest import World, client_for
+from tests.convene.races import run_together, skip_on_in_memory_sqlite
 from tests.factories import PASSWORD
 
 NEW_PASSWORD = "a long enough passphrase"
@@ -196,45 +195,10 @@ def test_an_invitation_for_someone_who_became_a_member_is_refused(world: World) 
 
 
 # --- concurrency ------------------------------------------------------------------------------
-def _run_together(count: int, work: Any) -> list[Any]:
-    """Run ``work()`` in ``count`` threads released at the same instant; their results or
-    exceptions, in no particular order."""
-    barrier = threading.Barrier(count)
-    results: list[Any] = []
-    lock = threading.Lock()
-
-    def run() -> None:
-        try:
-            barrier.wait(timeout=10)
-            outcome: Any = work()
-        except Exception as exc:  # the outcome under test, collected for the assertions
-            outcome = exc
-        finally:
-            connections.close_all()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
-
-
-def _skip_on_in_memory_sqlite() -> None:
-    """The test database on SQLite is in memory with a shared cache, where a lock conflict
-    fails at once ("database table is locked") instead of waiting as the IMMEDIATE
-    transactions of a file database do: the losers never reach the race under test."""
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        pytest.skip("SQLite's shared-cache in-memory test database does not wait for locks")
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("existing_account", [False, True], ids=["new-address", "existing-account"])
 def test_two_simultaneous_acceptances_make_one_membership(existing_account: bool) -> None:
-    _skip_on_in_memory_sqlite()
+    skip_on_in_memory_sqlite()
     from tests.conftest import make_world
 
     world = make_world()
@@ -242,12 +206,12 @@ def test_two_simultaneous_acceptances_make_one_membership(existing_account: bool
     invitation, token = _invite(world, email=email)
     user = world.outsider if existing_account else None
 
-    def accept() -> Membership:
+    def accept(_: int) -> Membership:
         return services.invitation_accept(
             token=token, user=user, password=NEW_PASSWORD, display_name="Nadia"
         )
 
-    results = _run_together(4, accept)
+    results = run_together(4, accept)
     memberships = [r for r in results if isinstance(r, Membership)]
     refusals = [r for r in results if isinstance(r, DomainError)]
     assert len(memberships) == 1, results

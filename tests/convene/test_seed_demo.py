@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from convene.audit import audit_verify
+from convene.audit import audit_verify, convening_chain
 from convene.models import AuditEvent, Convening, Invitation, Membership, Role
 
 
@@ -29,7 +29,7 @@ def test_seed_demo_builds_the_demo_and_is_idempotent(capsys) -> None:  # type: i
     call_command("seed_demo")
     assert Membership.objects.filter(convening=convening).count() == members.count()
     assert AuditEvent.objects.count() == events
-    assert audit_verify(convening.audit_chain) is None
+    assert audit_verify(convening_chain(convening)) is None
     out = capsys.readouterr().out
     assert "amara.okafor@example.org" in out and "brake-demo-2026" in out
 

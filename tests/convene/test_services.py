@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 from typing import Any
 
 import pytest
 import time_machine
 from django.core import mail
-from django.db import connection, connections, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from convene import services
-from convene.audit import audit_append, audit_verify
+from convene.audit import audit_append, audit_verify, convening_chain
 from convene.errors import Conflict, DomainError
 from convene.models import (
     AuditChain,
@@ -27,6 +26,7 @@ from convene.models import (
     User,
 )
 from tests.conftest import World, make_world
+from tests.convene.races import run_together, skip_on_in_memory_sqlite
 from tests.factories import UserFactory
 
 
@@ -35,7 +35,7 @@ def _verbs(convening: Convening) -> list[str]:
 
 
 def _chain(convening: Convening) -> AuditChain:
-    return AuditChain.objects.get(convening=convening)
+    return convening_chain(convening)
 
 
 # --- users and organizations ------------------------------------------------------------------
@@ -249,39 +249,9 @@ def test_revoke_twice_is_a_conflict(world: World) -> None:
 
 
 # --- races ------------------------------------------------------------------------------------
-def _run_together(count: int, work: Any) -> list[Any]:
-    """Run ``work(i)`` in ``count`` threads released at once; results or exceptions."""
-    barrier = threading.Barrier(count)
-    results: list[Any] = [None] * count
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = work(i)
-        except Exception as exc:  # the outcome under test, collected for the assertions
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
-
-
-def _skip_on_in_memory_sqlite() -> None:
-    """SQLite's in-memory test database (shared cache) fails a lock conflict at once instead
-    of waiting, so the threads would never reach the race under test."""
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        pytest.skip("SQLite's shared-cache in-memory test database does not wait for locks")
-
-
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_audit_appends_keep_the_chain_valid() -> None:
-    _skip_on_in_memory_sqlite()
+    skip_on_in_memory_sqlite()
     world = make_world()
     before = world.convening.audit_events.count()
     appends_per_thread = 5
@@ -298,7 +268,7 @@ def test_concurrent_audit_appends_keep_the_chain_valid() -> None:
                 )
         return i
 
-    results = _run_together(4, append)
+    results = run_together(4, append)
     assert results == [0, 1, 2, 3]
     chain = _chain(world.convening)
     total = before + 4 * appends_per_thread
@@ -310,7 +280,7 @@ def test_concurrent_audit_appends_keep_the_chain_valid() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_two_organizers_demoting_each_other_at_once_leave_one() -> None:
-    _skip_on_in_memory_sqlite()
+    skip_on_in_memory_sqlite()
     world = make_world()
     services.member_update(
         actor=world.organizer, membership=_membership(world, world.observer), role=Role.ORGANIZER
@@ -323,7 +293,7 @@ def test_two_organizers_demoting_each_other_at_once_leave_one() -> None:
             actor=actor, membership=_membership(world, target), role=Role.OBSERVER
         )
 
-    results = _run_together(2, demote)
+    results = run_together(2, demote)
     assert sum(isinstance(r, Membership) for r in results) == 1, results
     assert sum(isinstance(r, Conflict) for r in results) == 1, results
     assert Membership.objects.filter(convening=world.convening, role=Role.ORGANIZER).count() == 1
@@ -332,7 +302,7 @@ def test_two_organizers_demoting_each_other_at_once_leave_one() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_identical_organizations_make_one_and_a_conflict() -> None:
-    _skip_on_in_memory_sqlite()
+    skip_on_in_memory_sqlite()
     actors = [UserFactory(), UserFactory()]
     for round_ in range(5):  # the race is not won on every try; several rounds make it likely
         name = f"Twin Agency {round_}"
@@ -342,7 +312,7 @@ def test_two_simultaneous_identical_organizations_make_one_and_a_conflict() -> N
                 actor=actors[i], name=name, kind="regulator", country="DE"
             )
 
-        results = _run_together(2, create)
+        results = run_together(2, create)
         assert sum(isinstance(r, Organization) for r in results) == 1, results
         assert sum(isinstance(r, Conflict) for r in results) == 1, results
         assert Organization.objects.filter(name=name).count() == 1
@@ -350,7 +320,7 @@ def test_two_simultaneous_identical_organizations_make_one_and_a_conflict() -> N
 
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_sign_ups_with_one_address_make_one_account() -> None:
-    _skip_on_in_memory_sqlite()
+    skip_on_in_memory_sqlite()
 
     for round_ in range(5):  # the race is not won on every try; several rounds make it likely
         email = f"twin{round_}@example.org"
@@ -360,7 +330,7 @@ def test_two_simultaneous_sign_ups_with_one_address_make_one_account() -> None:
                 email=email, password="a long enough passphrase", display_name=f"Twin {i}"
             )
 
-        results = _run_together(2, create)
+        results = run_together(2, create)
         assert sum(isinstance(r, User) for r in results) == 1, results
         assert sum(isinstance(r, Conflict) for r in results) == 1, results
         assert User.objects.filter(email=email).count() == 1

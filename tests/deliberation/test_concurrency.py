@@ -14,9 +14,8 @@ import pytest
 from django.conf import settings
 from django.db import DatabaseError, connection, connections, transaction
 
-from convene.audit import audit_verify
+from convene.audit import audit_verify, convening_chain
 from convene.errors import Conflict
-from convene.models import AuditChain
 from deliberation.models import Amendment, Clause, ClauseVersion
 from deliberation.text import services
 from tests.conftest import client_for, make_world
@@ -106,7 +105,7 @@ def test_concurrent_accepts_of_two_amendments_cannot_both_win(attempt: int) -> N
     winner = Amendment.objects.get(status="accepted")
     assert clause.current_version_id == winner.resulting_version_id
     assert clause.text == winner.text
-    assert audit_verify(AuditChain.objects.get(convening=world.convening)) is None
+    assert audit_verify(convening_chain(world.convening)) is None
 
 
 @races

@@ -11,10 +11,10 @@ from convene.models import AuditChain
 
 
 class Command(BaseCommand):
-    help = "Verify the audit hash chains (all of them, or one convening's)."
+    help = "Verify the audit hash chains (all of them, or all of one convening's)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--convening", metavar="SLUG", help="verify only this convening")
+        parser.add_argument("--convening", metavar="SLUG", help="verify only this convening's")
 
     def handle(self, *args: Any, **options: Any) -> None:
         chains = AuditChain.objects.select_related("convening").order_by("id")
@@ -24,7 +24,8 @@ class Command(BaseCommand):
                 raise CommandError(f"No audit chain for convening {options['convening']!r}.")
         failures = 0
         for chain in chains:
-            label = chain.convening.slug if chain.convening else chain.key
+            # A convening owns several chains (its own, one per voting round): name both.
+            label = f"{chain.convening.slug} {chain.key}" if chain.convening else chain.key
             broken = audit_verify(chain)
             if broken is None:
                 self.stdout.write(f"ok      {label}: {chain.last_seq} events")

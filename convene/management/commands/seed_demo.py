@@ -12,7 +12,15 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from convene import services
-from convene.models import Convening, Invitation, Membership, Organization, Role, User
+from convene.models import (
+    Convening,
+    Invitation,
+    Membership,
+    Organization,
+    Role,
+    StakeholderGroup,
+    User,
+)
 
 DEMO_PASSWORD = "brake-demo-2026"
 SLUG = "global-ai-safety-brake"
@@ -25,17 +33,18 @@ The framework must fix exact risk thresholds that trigger a pause, how complianc
 who adjudicates, and the conditions for lifting it. Every clause is decided in recorded votes.
 """
 
+Kind, Group = Organization.Kind, StakeholderGroup
 ORGANIZATIONS = [
     # name, kind, country, stakeholder group
-    ("Federal Ministry for Digital Affairs", "government", "DE", "policymaker"),
-    ("AI Security Institute", "regulator", "GB", "policymaker"),
-    ("Ministry of Science and ICT", "government", "KR", "policymaker"),
-    ("Meridian Frontier Labs", "company", "US", "industry"),
-    ("Aleph Compute", "company", "FR", "industry"),
-    ("Kestrel Systems", "company", "CA", "industry"),
-    ("Center for AI Accountability", "civil_society", "US", "civil_society"),
-    ("Open Oversight Network", "civil_society", "KE", "civil_society"),
-    ("Institute for Technology and Society", "academia", "IN", "civil_society"),
+    ("Federal Ministry for Digital Affairs", Kind.GOVERNMENT, "DE", Group.POLICYMAKER),
+    ("AI Security Institute", Kind.REGULATOR, "GB", Group.POLICYMAKER),
+    ("Ministry of Science and ICT", Kind.GOVERNMENT, "KR", Group.POLICYMAKER),
+    ("Meridian Frontier Labs", Kind.COMPANY, "US", Group.INDUSTRY),
+    ("Aleph Compute", Kind.COMPANY, "FR", Group.INDUSTRY),
+    ("Kestrel Systems", Kind.COMPANY, "CA", Group.INDUSTRY),
+    ("Center for AI Accountability", Kind.CIVIL_SOCIETY, "US", Group.CIVIL_SOCIETY),
+    ("Open Oversight Network", Kind.CIVIL_SOCIETY, "KE", Group.CIVIL_SOCIETY),
+    ("Institute for Technology and Society", Kind.ACADEMIA, "IN", Group.CIVIL_SOCIETY),
 ]
 
 DELEGATES = [
@@ -63,9 +72,10 @@ DELEGATES = [
 OBSERVERS = [("ines.carvalho", "Inês Carvalho"), ("tomas.novak", "Tomáš Novák")]
 
 INVITATIONS = [
-    ("fatima.diallo@example.org", "participant", "policymaker", 1),
-    ("kenji.watanabe@example.org", "participant", "industry", 5),
-    ("press.office@example.org", "observer", "", None),
+    # email, role, stakeholder group, organization index
+    ("fatima.diallo@example.org", Role.PARTICIPANT, Group.POLICYMAKER, 1),
+    ("kenji.watanabe@example.org", Role.PARTICIPANT, Group.INDUSTRY, 5),
+    ("press.office@example.org", Role.OBSERVER, "", None),
 ]
 
 ORGANIZER = ("amara.okafor", "Amara Okafor")
@@ -80,6 +90,57 @@ def _user(local: str, name: str) -> User:
     if user is None:
         user = services.user_create(email=_email(local), password=DEMO_PASSWORD, display_name=name)
     return user
+
+
+def _is_member(convening: Convening, user: User) -> bool:
+    return Membership.objects.filter(convening=convening, user=user).exists()
+
+
+def _organizations(organizer: User) -> list[Organization]:
+    organizations = []
+    for name, kind, country, _group in ORGANIZATIONS:
+        existing = Organization.objects.filter(name=name, country=country).first()
+        organizations.append(
+            existing
+            or services.organization_create(actor=organizer, name=name, kind=kind, country=country)
+        )
+    return organizations
+
+
+def _delegations(convening: Convening, organizer: User, organizations: list[Organization]) -> None:
+    for index, (local, name, org_index) in enumerate(DELEGATES):
+        user = _user(local, name)
+        if not _is_member(convening, user):
+            services.member_add(
+                actor=organizer,
+                convening=convening,
+                user=user,
+                role=Role.PARTICIPANT,
+                stakeholder_group=ORGANIZATIONS[org_index][3],
+                organization=organizations[org_index],
+                # The first delegate listed for each organization leads its delegation.
+                head_of_delegation=index % 2 == 0,
+            )
+
+
+def _observers(convening: Convening, organizer: User) -> None:
+    for local, name in OBSERVERS:
+        user = _user(local, name)
+        if not _is_member(convening, user):
+            services.member_add(actor=organizer, convening=convening, user=user, role=Role.OBSERVER)
+
+
+def _invitations(convening: Convening, organizer: User, organizations: list[Organization]) -> None:
+    for email, role, group, org_index in INVITATIONS:
+        if not Invitation.objects.filter(convening=convening, email=email).exists():
+            services.invitation_create(
+                actor=organizer,
+                convening=convening,
+                email=email,
+                role=role,
+                stakeholder_group=group,
+                organization=organizations[org_index] if org_index is not None else None,
+            )
 
 
 class Command(BaseCommand):
@@ -100,44 +161,10 @@ class Command(BaseCommand):
                 description=DESCRIPTION,
                 slug=SLUG,
             )
-        orgs = []
-        for name, kind, country, _group in ORGANIZATIONS:
-            org = Organization.objects.filter(name=name, country=country).first()
-            orgs.append(
-                org
-                or services.organization_create(
-                    actor=organizer, name=name, kind=kind, country=country
-                )
-            )
-        for index, (local, name, org_index) in enumerate(DELEGATES):
-            user = _user(local, name)
-            if not Membership.objects.filter(convening=convening, user=user).exists():
-                services.member_add(
-                    actor=organizer,
-                    convening=convening,
-                    user=user,
-                    role=Role.PARTICIPANT,
-                    stakeholder_group=ORGANIZATIONS[org_index][3],
-                    organization=orgs[org_index],
-                    # The first delegate listed for each organization leads its delegation.
-                    head_of_delegation=index % 2 == 0,
-                )
-        for local, name in OBSERVERS:
-            user = _user(local, name)
-            if not Membership.objects.filter(convening=convening, user=user).exists():
-                services.member_add(
-                    actor=organizer, convening=convening, user=user, role=Role.OBSERVER
-                )
-        for email, role, group, invited_org in INVITATIONS:
-            if not Invitation.objects.filter(convening=convening, email=email).exists():
-                services.invitation_create(
-                    actor=organizer,
-                    convening=convening,
-                    email=email,
-                    role=role,
-                    stakeholder_group=group,
-                    organization=orgs[invited_org] if invited_org is not None else None,
-                )
+        organizations = _organizations(organizer)
+        _delegations(convening, organizer, organizations)
+        _observers(convening, organizer)
+        _invitations(convening, organizer, organizations)
         from deliberation.text import demo
 
         demo.seed(convening=convening, organizer=organizer)

@@ -11,8 +11,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from rest_framework.test import APIClient
 
-from convene.audit import audit_verify
-from convene.models import AuditChain
+from convene.audit import audit_verify, convening_chain
 from deliberation.models import Clause, ClauseVersion
 from deliberation.text import diff
 from tests.conftest import client_for
@@ -41,7 +40,7 @@ def _audit_verbs(drafting: Drafting) -> list[str]:
 
 
 def _chain_holds(drafting: Drafting) -> None:
-    chain = AuditChain.objects.get(convening=drafting.world.convening)
+    chain = convening_chain(drafting.world.convening)
     assert audit_verify(chain) is None
 
 

@@ -1,0 +1,155 @@
+"""The mail outbox: write a message with the change that causes it; then claim, send and mark
+it sent, once, however many tasks, retries and flushes race for it.
+
+Sending follows healthchecks' ``sendalerts``: claim the row with a conditional UPDATE that takes
+a lease, check the row count, and only then talk to the SMTP server. The lease outlives the send
+task's hard time limit, so a sender still waiting on a slow server always holds it.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from convene.notifications.models import EmailOutbox
+
+logger = logging.getLogger(__name__)
+
+# The send task's time limits, in seconds. EMAIL_TIMEOUT (settings) is shorter still, so a
+# silent SMTP server fails the send before the hard limit kills the task.
+SEND_SOFT_TIME_LIMIT = 60
+SEND_TIME_LIMIT = 90
+# How long a claim holds a message. Longer than SEND_TIME_LIMIT: a sender still waiting on a
+# slow SMTP server keeps the lease, so no flush or redelivered task can send the message again.
+LEASE = timedelta(minutes=5)
+# Claims per message; then it stays unsent, with its last error, for an operator to look at.
+MAX_ATTEMPTS = 10
+# outbox_flush leaves younger messages to the task their own commit queued.
+FLUSH_AFTER = timedelta(minutes=2)
+FLUSH_BATCH = 500
+# Backoff after a failed send: 30 s, 1 min, 2 min, ... at most 10 min.
+RETRY_FIRST = timedelta(seconds=30)
+RETRY_MAX = timedelta(minutes=10)
+
+
+class Outcome(enum.Enum):
+    SENT = "sent"
+    # Sent already, held by another sender's lease, or out of attempts: nothing to do.
+    NOT_CLAIMED = "not_claimed"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    outcome: Outcome
+    # After a failure: when to try again (the row is held until then), or None to give up.
+    retry_in: timedelta | None = None
+
+
+def outbox_enqueue(*, to: str, subject: str, body: str) -> EmailOutbox:
+    """Write a mail to the outbox; a task sends it once the caller's transaction commits.
+
+    Call it inside the transaction of the change that causes the mail: if that rolls back,
+    the mail never existed.
+    """
+    from convene.notifications.tasks import outbox_send
+
+    message = EmailOutbox.objects.create(to=to, subject=subject, body=body)
+    transaction.on_commit(lambda: outbox_send.delay(message.pk))
+    return message
+
+
+def _claimable(now: datetime) -> Q:
+    """Unsent, under the attempt cap, and held by no live lease."""
+    free = Q(claimed_until=None) | Q(claimed_until__lt=now)
+    return Q(sent_at=None, attempts__lt=MAX_ATTEMPTS) & free
+
+
+def outbox_claim(*, message_id: int) -> EmailOutbox | None:
+    """Take the lease on a message, counting the attempt in the same UPDATE; the message, or
+    None when it is sent, leased to another sender, or out of attempts.
+
+    The UPDATE's row count decides between concurrent claimers: the database lets exactly one
+    of them match the condition. The returned row's ``claimed_until`` is this claim's lease.
+    """
+    now = timezone.now()
+    claimed = EmailOutbox.objects.filter(_claimable(now), pk=message_id).update(
+        claimed_until=now + LEASE, attempts=F("attempts") + 1
+    )
+    if claimed == 0:
+        return None
+    return EmailOutbox.objects.get(pk=message_id)
+
+
+def outbox_mark_sent(*, message_id: int) -> bool:
+    """Record a delivery; False if the message was marked sent already. Conditional, so a late
+    duplicate never moves the first send time."""
+    marked = EmailOutbox.objects.filter(pk=message_id, sent_at=None).update(
+        sent_at=timezone.now(), claimed_until=None, last_error=""
+    )
+    return marked == 1
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """The wait before the next try after ``attempts`` failed ones: doubling, bounded."""
+    doublings = min(max(attempts - 1, 0), 16)  # past the cap anyway; avoids huge numbers
+    return min(RETRY_FIRST * 2**doublings, RETRY_MAX)
+
+
+def outbox_release(*, message: EmailOutbox, error: str) -> timedelta | None:
+    """Record a failed send of a claimed ``message`` and hold it until its retry is due.
+
+    Returns the delay before the retry, or None when the message is out of attempts. Only this
+    claim's lease is replaced: if it ran out and another sender claimed the message meanwhile,
+    that sender's lease stands.
+    """
+    delay = retry_delay(message.attempts)
+    EmailOutbox.objects.filter(
+        pk=message.pk, sent_at=None, claimed_until=message.claimed_until
+    ).update(last_error=error[:2000], claimed_until=timezone.now() + delay)
+    return delay if message.attempts < MAX_ATTEMPTS else None
+
+
+def outbox_deliver(*, message_id: int) -> Delivery:
+    """Claim a message, send it, record the result. Safe to call any number of times, also at
+    once from several workers: only the holder of the claim sends.
+
+    Must not run inside a transaction (the task never does): the claim has to commit before the
+    slow part, the SMTP conversation, so that other senders see it.
+    """
+    message = outbox_claim(message_id=message_id)
+    if message is None:
+        return Delivery(Outcome.NOT_CLAIMED)
+    try:
+        send_mail(message.subject, message.body, None, [message.to])
+    except OSError as exc:  # smtplib's errors and socket timeouts are all OSErrors
+        logger.warning("outbox: sending message %s failed: %s", message.pk, exc)
+        return Delivery(Outcome.FAILED, retry_in=outbox_release(message=message, error=str(exc)))
+    outbox_mark_sent(message_id=message.pk)
+    return Delivery(Outcome.SENT)
+
+
+def outbox_due(*, limit: int = FLUSH_BATCH) -> list[int]:
+    """Messages to queue again: unsent, older than FLUSH_AFTER, held by no live lease (a send in
+    progress or a failure waiting for its retry is left alone), under the attempt cap."""
+    now = timezone.now()
+    due = EmailOutbox.objects.filter(_claimable(now), created_at__lt=now - FLUSH_AFTER)
+    return list(due.order_by("id").values_list("id", flat=True)[:limit])
+
+
+def outbox_flush() -> list[int]:
+    """Queue a send for every due message (what a broker outage or a crashed worker left
+    behind); their ids. Safe to run twice: a message queued twice is still claimed once."""
+    from convene.notifications.tasks import outbox_send
+
+    ids = outbox_due()
+    for message_id in ids:
+        outbox_send.delay(message_id)
+    return ids

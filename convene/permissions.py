@@ -74,6 +74,7 @@ class Need(StrEnum):
     """What a caller needs to do with the object an ``access_*`` helper fetches."""
 
     VIEW = "view"
+    MANAGE = "manage"
     EDIT = "edit"
     EDIT_CLAUSES = "edit_clauses"
     TRANSITION = "transition"
@@ -127,26 +128,59 @@ can_manage_convening = is_organizer
 can_view_audit = is_public | is_member
 
 
-def access_convening(user: Any, slug: str, *, manage: bool = False) -> Convening:
-    """Fetch a convening the user may see (else 404); with ``manage``, one they organize
-    (else 403)."""
+ORGANIZERS_ONLY = "Only organizers of this convening may do this."
+
+
+def can_see_convening(user: Any, convening: Convening) -> Verdict:
+    if can_view_convening(user, convening):
+        return ALLOW
+    return refuse(404, "No such convening.")
+
+
+def can_manage(user: Any, convening: Convening) -> Verdict:
+    """Organize the convening: its members, invitations, settings and frameworks."""
+    return first_refusal(
+        lambda: can_see_convening(user, convening),
+        lambda: ALLOW if is_organizer(user, convening) else refuse(403, ORGANIZERS_ONLY),
+    )
+
+
+def can_see_members(user: Any, convening: Convening) -> Verdict:
+    return first_refusal(
+        lambda: can_see_convening(user, convening),
+        lambda: (
+            ALLOW
+            if is_member(user, convening)
+            else refuse(403, "Only members of this convening may see its members.")
+        ),
+    )
+
+
+CONVENING_NEEDS = {Need.VIEW: can_see_convening, Need.MANAGE: can_manage}
+MEMBERS_NEEDS = {Need.VIEW: can_see_members, Need.MANAGE: can_manage}
+
+
+def access_convening(user: Any, slug: str, *, need: Need = Need.VIEW) -> Convening:
+    """The convening, if the user may see it (else 404) and, with ``Need.MANAGE``, organizes
+    it (else 403)."""
     convening = Convening.objects.filter(slug=slug).first()
-    if convening is None or not can_view_convening(user, convening):
+    if convening is None:
         raise Http404("No such convening.")
-    if manage and not can_manage_convening(user, convening):
-        raise PermissionDenied("Only organizers of this convening may do this.")
+    CONVENING_NEEDS[need](user, convening).authorize()
     return convening
 
 
-def access_members(user: Any, slug: str, *, manage: bool = False) -> Convening:
-    convening = access_convening(user, slug, manage=manage)
-    if not can_view_members(user, convening):
-        raise PermissionDenied("Only members of this convening may see its members.")
+def access_members(user: Any, slug: str, *, need: Need = Need.VIEW) -> Convening:
+    """The convening whose member list the user may read (members) or manage (organizers)."""
+    convening = Convening.objects.filter(slug=slug).first()
+    if convening is None:
+        raise Http404("No such convening.")
+    MEMBERS_NEEDS[need](user, convening).authorize()
     return convening
 
 
 def access_membership(user: Any, slug: str, membership_id: int) -> Membership:
-    convening = access_members(user, slug, manage=True)
+    convening = access_members(user, slug, need=Need.MANAGE)
     membership = (
         Membership.objects.filter(convening=convening, pk=membership_id)
         .select_related("convening", "user", "organization")
@@ -158,7 +192,7 @@ def access_membership(user: Any, slug: str, membership_id: int) -> Membership:
 
 
 def access_invitation(user: Any, slug: str, invitation_id: int) -> Invitation:
-    convening = access_members(user, slug, manage=True)
+    convening = access_members(user, slug, need=Need.MANAGE)
     invitation = Invitation.objects.filter(convening=convening, pk=invitation_id).first()
     if invitation is None:
         raise Http404("No such invitation.")

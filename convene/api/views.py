@@ -23,6 +23,7 @@ from convene.api.throttling import SignInRateThrottle
 from convene.errors import DomainError
 from convene.models import AuditEvent, Convening, Invitation, Membership, Organization, User
 from convene.permissions import (
+    Need,
     access_convening,
     access_invitation,
     access_members,
@@ -30,13 +31,13 @@ from convene.permissions import (
 )
 
 
-def _access_members(request: Request, slug: str, *, manage: bool = False) -> Convening:
+def _access_members(request: Request, slug: str, *, need: Need = Need.VIEW) -> Convening:
     """``access_members`` for API callers: an anonymous caller gets 404 for a convening they
     may not see (private or unknown), like every other read, and 401 for a public one."""
     if not request.user.is_authenticated:
         access_convening(request.user, slug)
         raise NotAuthenticated()
-    return access_members(request.user, slug, manage=manage)
+    return access_members(request.user, slug, need=need)
 
 
 class TokenView(APIView):
@@ -105,7 +106,7 @@ class ConveningDetailView(APIView):
 
     @extend_schema(request=s.ConveningUpdateSerializer, responses=s.ConveningSerializer)
     def patch(self, request: Request, slug: str) -> Response:
-        convening = access_convening(request.user, slug, manage=True)
+        convening = access_convening(request.user, slug, need=Need.MANAGE)
         data = _valid(s.ConveningUpdateSerializer, request.data)
         convening = services.convening_update(actor=signed_in(request), convening=convening, **data)
         return Response(s.ConveningSerializer(convening).data)
@@ -123,7 +124,7 @@ class MemberListView(generics.ListAPIView):
 
     @extend_schema(request=s.MemberAddSerializer, responses={201: s.MembershipSerializer})
     def post(self, request: Request, slug: str) -> Response:
-        convening = access_members(request.user, slug, manage=True)
+        convening = access_members(request.user, slug, need=Need.MANAGE)
         data = _valid(s.MemberAddSerializer, request.data)
         user = User.objects.filter(email=data.pop("email")).first()
         if user is None:
@@ -166,12 +167,12 @@ class InvitationListView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):
             return Invitation.objects.none()
-        convening = _access_members(self.request, self.kwargs["slug"], manage=True)
+        convening = _access_members(self.request, self.kwargs["slug"], need=Need.MANAGE)
         return selectors.invitation_list(convening=convening)
 
     @extend_schema(request=s.InvitationInputSerializer, responses={201: s.InvitationSerializer})
     def post(self, request: Request, slug: str) -> Response:
-        convening = access_members(request.user, slug, manage=True)
+        convening = access_members(request.user, slug, need=Need.MANAGE)
         data = _valid(s.InvitationInputSerializer, request.data)
         invitation, _token = services.invitation_create(
             actor=signed_in(request), convening=convening, **data

@@ -54,45 +54,42 @@ RESPONSES = {
 }
 
 
-def seed(*, framework: Framework, organizer: User) -> int:
-    """Add the demo discussion unless the framework already has comments. Returns how many."""
-    if Comment.objects.filter(clause__framework=framework).exists():
-        return 0
-    rng = random.Random(2026)  # noqa: S311 - demo data, not security
-    members = list(
-        Membership.objects.filter(
-            convening=framework.convening, role=Role.PARTICIPANT
-        ).select_related("user")
+def _members(framework: Framework, role: str) -> list[Membership]:
+    return list(
+        Membership.objects.filter(convening=framework.convening, role=role).select_related("user")
     )
-    observers = list(
-        Membership.objects.filter(convening=framework.convening, role=Role.OBSERVER).select_related(
-            "user"
-        )
-    )
-    clauses = list(Clause.objects.filter(framework=framework).order_by("position"))
-    top_level: list[Comment] = []
-    posted = 0
+
+
+def _openers(rng: random.Random, members: list[Membership], clauses: list[Clause]) -> list[Comment]:
+    """Four top-level comments per clause, half of them quoting words of its first paragraph."""
+    top_level = []
     for clause in clauses:
-        text = clause.text
         for _ in range(4):
             member = rng.choice(members)
             body = rng.choice(OPENERS[member.stakeholder_group])
             anchor = None
-            paragraphs = anchors.paragraphs(text)
+            paragraphs = anchors.paragraphs(clause.text)
             if paragraphs and rng.random() < 0.5:
                 words = paragraphs[0].split()
                 start = rng.randrange(max(1, len(words) - 4))
                 anchor = {"paragraph": 0, "quote": " ".join(words[start : start + 4])}
-            comment = services.comment_post(
-                actor=member.user, clause=clause, body=body, anchor=anchor
+            top_level.append(
+                services.comment_post(actor=member.user, clause=clause, body=body, anchor=anchor)
             )
-            top_level.append(comment)
-            posted += 1
-    threads = list(top_level)
-    while posted < 150:
+    return top_level
+
+
+def _replies(
+    rng: random.Random, speakers: list[Membership], threads: list[Comment], *, until: int
+) -> list[Comment]:
+    """Replies anywhere in the threads until ``until`` comments exist; every comment posted."""
+    threads = list(threads)
+    posted = len(threads)
+    clause_count = len({c.clause_id for c in threads})
+    while posted < until:
         parent = rng.choice(threads)
-        author = rng.choice(members + observers[:1])
-        body = rng.choice(REPLIES).format(n=rng.randint(1, len(clauses)))
+        author = rng.choice(speakers)
+        body = rng.choice(REPLIES).format(n=rng.randint(1, clause_count))
         if rng.random() < 0.15 and parent.author.handle:
             body = f"@{parent.author.handle} {body}"
         reply = services.comment_post(
@@ -101,6 +98,19 @@ def seed(*, framework: Framework, organizer: User) -> int:
         if reply.depth < 5:
             threads.append(reply)
         posted += 1
+    return threads
+
+
+def seed(*, framework: Framework, organizer: User) -> int:
+    """Add the demo discussion unless the framework already has comments. Returns how many."""
+    if Comment.objects.filter(clause__framework=framework).exists():
+        return 0
+    rng = random.Random(2026)  # noqa: S311 - demo data, not security
+    members = _members(framework, Role.PARTICIPANT)
+    observers = _members(framework, Role.OBSERVER)
+    clauses = list(Clause.objects.filter(framework=framework).order_by("position"))
+    top_level = _openers(rng, members, clauses)
+    threads = _replies(rng, members + observers[:1], top_level, until=150)
     everyone = members + observers
     for comment in rng.sample(threads, 80):
         for member in rng.sample(everyone, rng.randint(1, 6)):
@@ -118,4 +128,4 @@ def seed(*, framework: Framework, organizer: User) -> int:
     ):
         flagger = next(m for m in members if m.user_id != comment.author_id)
         services.comment_flag(actor=flagger.user, comment=comment, reason=reason)
-    return posted
+    return Comment.objects.filter(clause__framework=framework).count()

@@ -84,10 +84,6 @@ class Clause(models.Model):
     def __str__(self) -> str:
         return f"§{self.position} {self.title}"
 
-    @property
-    def number(self) -> int:
-        return self.position
-
 
 class ClauseVersionQuerySet(models.QuerySet["ClauseVersion"]):
     def update(self, **kwargs: Any) -> int:

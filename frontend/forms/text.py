@@ -228,7 +228,3 @@ class ResolveForm(forms.Form):
     def __init__(self, *args: Any, alternatives: list[Any], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["alternative"].choices = [(a.pk, f"Option {a.label}") for a in alternatives]  # type: ignore[attr-defined]
-
-
-class TransitionForm(forms.Form):
-    to = forms.CharField(max_length=20)

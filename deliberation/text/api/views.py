@@ -20,7 +20,7 @@ from convene.parsing import parse_version_number
 from convene.permissions import Need, access_convening
 from deliberation.models import Alternative, Amendment, Clause, ClauseKind, ClauseVersion, Framework
 from deliberation.text import diff, selectors, services, specs
-from deliberation.text.api import serializers as s
+from deliberation.text.api import serializers
 from deliberation.text.permissions import (
     access_alternative,
     access_amendment,
@@ -31,7 +31,7 @@ from deliberation.text.permissions import (
 
 class FrameworkListView(generics.ListAPIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
-    serializer_class = s.FrameworkSerializer
+    serializer_class = serializers.FrameworkSerializer
 
     def get_queryset(self) -> QuerySet[Framework]:
         if getattr(self, "swagger_fake_view", False):
@@ -40,12 +40,17 @@ class FrameworkListView(generics.ListAPIView):
             convening=access_convening(self.request.user, self.kwargs["slug"])
         )
 
-    @extend_schema(request=s.FrameworkInputSerializer, responses={201: s.FrameworkSerializer})
+    @extend_schema(
+        request=serializers.FrameworkInputSerializer,
+        responses={201: serializers.FrameworkSerializer},
+    )
     def post(self, request: Request, slug: str) -> Response:
-        convening = access_convening(request.user, slug, manage=True)
-        data = validated(s.FrameworkInputSerializer, request.data)
+        convening = access_convening(request.user, slug, need=Need.MANAGE)
+        data = validated(serializers.FrameworkInputSerializer, request.data)
         framework = services.framework_create(actor=signed_in(request), convening=convening, **data)
-        return Response(s.FrameworkSerializer(framework).data, status=status.HTTP_201_CREATED)
+        return Response(
+            serializers.FrameworkSerializer(framework).data, status=status.HTTP_201_CREATED
+        )
 
 
 class FrameworkDetailView(APIView):
@@ -54,17 +59,19 @@ class FrameworkDetailView(APIView):
     needs = {"PATCH": Need.EDIT}
     target: Framework
 
-    @extend_schema(responses=s.FrameworkSerializer)
+    @extend_schema(responses=serializers.FrameworkSerializer)
     def get(self, request: Request, slug: str) -> Response:
-        return Response(s.FrameworkSerializer(self.target).data)
+        return Response(serializers.FrameworkSerializer(self.target).data)
 
-    @extend_schema(request=s.FrameworkUpdateSerializer, responses=s.FrameworkSerializer)
+    @extend_schema(
+        request=serializers.FrameworkUpdateSerializer, responses=serializers.FrameworkSerializer
+    )
     def patch(self, request: Request, slug: str) -> Response:
-        data = validated(s.FrameworkUpdateSerializer, request.data)
+        data = validated(serializers.FrameworkUpdateSerializer, request.data)
         framework = services.framework_update(
             actor=signed_in(request), framework=self.target, **data
         )
-        return Response(s.FrameworkSerializer(framework).data)
+        return Response(serializers.FrameworkSerializer(framework).data)
 
 
 class FrameworkTransitionView(APIView):
@@ -73,13 +80,15 @@ class FrameworkTransitionView(APIView):
     needs = {"POST": Need.TRANSITION}
     target: Framework
 
-    @extend_schema(request=s.TransitionSerializer, responses=s.TransitionResultSerializer)
+    @extend_schema(
+        request=serializers.TransitionSerializer, responses=serializers.TransitionResultSerializer
+    )
     def post(self, request: Request, slug: str) -> Response:
-        data = validated(s.TransitionSerializer, request.data)
+        data = validated(serializers.TransitionSerializer, request.data)
         framework = services.framework_transition(
             actor=signed_in(request), framework=self.target, to=data["to"]
         )
-        body = dict(s.FrameworkSerializer(framework).data)
+        body = dict(serializers.FrameworkSerializer(framework).data)
         body["open_items"] = selectors.open_items(framework=framework)
         return Response(body)
 
@@ -88,7 +97,7 @@ class ClauseListView(generics.ListAPIView):
     permission_classes = [Needs]
     access = staticmethod(access_framework)
     needs = {"POST": Need.EDIT_CLAUSES}
-    serializer_class = s.ClauseSerializer
+    serializer_class = serializers.ClauseSerializer
     target: Framework
 
     def get_queryset(self) -> QuerySet[Clause]:
@@ -96,11 +105,13 @@ class ClauseListView(generics.ListAPIView):
             return Clause.objects.none()
         return selectors.clause_list(framework=self.target)
 
-    @extend_schema(request=s.ClauseInputSerializer, responses={201: s.ClauseSerializer})
+    @extend_schema(
+        request=serializers.ClauseInputSerializer, responses={201: serializers.ClauseSerializer}
+    )
     def post(self, request: Request, slug: str) -> Response:
-        data = validated(s.ClauseInputSerializer, request.data)
+        data = validated(serializers.ClauseInputSerializer, request.data)
         clause = services.clause_create(actor=signed_in(request), framework=self.target, **data)
-        return Response(s.ClauseSerializer(clause).data, status=status.HTTP_201_CREATED)
+        return Response(serializers.ClauseSerializer(clause).data, status=status.HTTP_201_CREATED)
 
 
 class ClauseReorderView(APIView):
@@ -109,14 +120,18 @@ class ClauseReorderView(APIView):
     needs = {"POST": Need.EDIT_CLAUSES}
     target: Framework
 
-    @extend_schema(request=s.ReorderSerializer, responses=s.ClauseSerializer(many=True))
+    @extend_schema(
+        request=serializers.ReorderSerializer, responses=serializers.ClauseSerializer(many=True)
+    )
     def post(self, request: Request, slug: str) -> Response:
-        data = validated(s.ReorderSerializer, request.data)
+        data = validated(serializers.ReorderSerializer, request.data)
         services.clause_reorder(
             actor=signed_in(request), framework=self.target, order=data["order"]
         )
         return Response(
-            s.ClauseSerializer(selectors.clause_list(framework=self.target), many=True).data
+            serializers.ClauseSerializer(
+                selectors.clause_list(framework=self.target), many=True
+            ).data
         )
 
 
@@ -126,22 +141,24 @@ class ClauseDetailView(APIView):
     needs = {"PATCH": Need.EDIT}
     target: Clause
 
-    @extend_schema(responses=s.ClauseSerializer)
+    @extend_schema(responses=serializers.ClauseSerializer)
     def get(self, request: Request, pk: int) -> Response:
-        return Response(s.ClauseSerializer(self.target).data)
+        return Response(serializers.ClauseSerializer(self.target).data)
 
-    @extend_schema(request=s.ClauseUpdateSerializer, responses=s.ClauseSerializer)
+    @extend_schema(
+        request=serializers.ClauseUpdateSerializer, responses=serializers.ClauseSerializer
+    )
     def patch(self, request: Request, pk: int) -> Response:
-        data = validated(s.ClauseUpdateSerializer, request.data)
+        data = validated(serializers.ClauseUpdateSerializer, request.data)
         spec = data.pop("spec", ...)
         services.clause_update(actor=signed_in(request), clause=self.target, spec=spec, **data)
-        return Response(s.ClauseSerializer(access_clause(request.user, pk)).data)
+        return Response(serializers.ClauseSerializer(access_clause(request.user, pk)).data)
 
 
 class VersionListView(generics.ListAPIView):
     permission_classes = [Needs]
     access = staticmethod(access_clause)
-    serializer_class = s.VersionSerializer
+    serializer_class = serializers.VersionSerializer
     target: Clause
 
     def get_queryset(self) -> QuerySet[ClauseVersion]:
@@ -155,12 +172,12 @@ class VersionDetailView(APIView):
     access = staticmethod(access_clause)
     target: Clause
 
-    @extend_schema(responses=s.VersionSerializer)
+    @extend_schema(responses=serializers.VersionSerializer)
     def get(self, request: Request, pk: int, number: int) -> Response:
         version = selectors.version_list(clause=self.target).filter(number=number).first()
         if version is None:
             raise Http404("No such version.")
-        return Response(s.VersionSerializer(version).data)
+        return Response(serializers.VersionSerializer(version).data)
 
 
 class DiffView(APIView):
@@ -173,7 +190,7 @@ class DiffView(APIView):
             OpenApiParameter("from", int, required=True, description="older version number"),
             OpenApiParameter("to", int, required=True, description="newer version number"),
         ],
-        responses=s.DiffSerializer,
+        responses=serializers.DiffSerializer,
     )
     def get(self, request: Request, pk: int) -> Response:
         numbers = {
@@ -200,7 +217,7 @@ class AmendmentListView(generics.ListAPIView):
     permission_classes = [Needs]
     access = staticmethod(access_clause)
     needs = {"POST": Need.PROPOSE}
-    serializer_class = s.AmendmentSerializer
+    serializer_class = serializers.AmendmentSerializer
     target: Clause
 
     def get_queryset(self) -> QuerySet[Amendment]:
@@ -208,9 +225,12 @@ class AmendmentListView(generics.ListAPIView):
             return Amendment.objects.none()
         return selectors.amendment_list(clause=self.target)
 
-    @extend_schema(request=s.AmendmentInputSerializer, responses={201: s.AmendmentSerializer})
+    @extend_schema(
+        request=serializers.AmendmentInputSerializer,
+        responses={201: serializers.AmendmentSerializer},
+    )
     def post(self, request: Request, pk: int) -> Response:
-        data = validated(s.AmendmentInputSerializer, request.data)
+        data = validated(serializers.AmendmentInputSerializer, request.data)
         spec = data.pop("spec", ...)
         amendment = services.amendment_propose(
             actor=signed_in(request), clause=self.target, spec=spec, **data
@@ -219,7 +239,7 @@ class AmendmentListView(generics.ListAPIView):
 
 
 def _amendment(request: Request, pk: int) -> dict[str, Any]:
-    return s.AmendmentSerializer(access_amendment(request.user, pk)).data  # type: ignore[return-value]
+    return serializers.AmendmentSerializer(access_amendment(request.user, pk)).data  # type: ignore[return-value]
 
 
 class _AmendmentAction(APIView):
@@ -231,9 +251,11 @@ class _AmendmentAction(APIView):
 class AmendmentAcceptView(_AmendmentAction):
     needs = {"POST": Need.DECIDE}
 
-    @extend_schema(request=s.DecisionSerializer, responses=s.AmendmentSerializer)
+    @extend_schema(
+        request=serializers.DecisionSerializer, responses=serializers.AmendmentSerializer
+    )
     def post(self, request: Request, pk: int) -> Response:
-        data = validated(s.DecisionSerializer, request.data)
+        data = validated(serializers.DecisionSerializer, request.data)
         services.amendment_accept(
             actor=signed_in(request), amendment=self.target, reason=data["reason"]
         )
@@ -243,9 +265,9 @@ class AmendmentAcceptView(_AmendmentAction):
 class AmendmentRejectView(_AmendmentAction):
     needs = {"POST": Need.DECIDE}
 
-    @extend_schema(request=s.RejectSerializer, responses=s.AmendmentSerializer)
+    @extend_schema(request=serializers.RejectSerializer, responses=serializers.AmendmentSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        data = validated(s.RejectSerializer, request.data)
+        data = validated(serializers.RejectSerializer, request.data)
         services.amendment_reject(
             actor=signed_in(request), amendment=self.target, reason=data["reason"]
         )
@@ -255,7 +277,7 @@ class AmendmentRejectView(_AmendmentAction):
 class AmendmentWithdrawView(_AmendmentAction):
     needs = {"POST": Need.WITHDRAW}
 
-    @extend_schema(request=None, responses=s.AmendmentSerializer)
+    @extend_schema(request=None, responses=serializers.AmendmentSerializer)
     def post(self, request: Request, pk: int) -> Response:
         services.amendment_withdraw(actor=signed_in(request), amendment=self.target)
         return Response(_amendment(request, pk))
@@ -264,9 +286,11 @@ class AmendmentWithdrawView(_AmendmentAction):
 class AmendmentRebaseView(_AmendmentAction):
     needs = {"POST": Need.REBASE}
 
-    @extend_schema(request=s.AmendmentRebaseSerializer, responses=s.AmendmentSerializer)
+    @extend_schema(
+        request=serializers.AmendmentRebaseSerializer, responses=serializers.AmendmentSerializer
+    )
     def post(self, request: Request, pk: int) -> Response:
-        data = validated(s.AmendmentRebaseSerializer, request.data)
+        data = validated(serializers.AmendmentRebaseSerializer, request.data)
         spec = data.pop("spec", ...)
         services.amendment_rebase(
             actor=signed_in(request), amendment=self.target, spec=spec, **data
@@ -278,7 +302,7 @@ class AlternativeListView(generics.ListAPIView):
     permission_classes = [Needs]
     access = staticmethod(access_clause)
     needs = {"POST": Need.PROPOSE}
-    serializer_class = s.AlternativeSerializer
+    serializer_class = serializers.AlternativeSerializer
     target: Clause
 
     def get_queryset(self) -> QuerySet[Alternative]:
@@ -286,15 +310,20 @@ class AlternativeListView(generics.ListAPIView):
             return Alternative.objects.none()
         return selectors.alternative_list(clause=self.target)
 
-    @extend_schema(request=s.AlternativeInputSerializer, responses={201: s.AlternativeSerializer})
+    @extend_schema(
+        request=serializers.AlternativeInputSerializer,
+        responses={201: serializers.AlternativeSerializer},
+    )
     def post(self, request: Request, pk: int) -> Response:
-        data = validated(s.AlternativeInputSerializer, request.data)
+        data = validated(serializers.AlternativeInputSerializer, request.data)
         spec = data.pop("spec", ...)
         alternative = services.alternative_propose(
             actor=signed_in(request), clause=self.target, spec=spec, **data
         )
         alternative = selectors.alternative_list(clause=self.target).get(pk=alternative.pk)
-        return Response(s.AlternativeSerializer(alternative).data, status=status.HTTP_201_CREATED)
+        return Response(
+            serializers.AlternativeSerializer(alternative).data, status=status.HTTP_201_CREATED
+        )
 
 
 class AlternativeWithdrawView(APIView):
@@ -303,11 +332,11 @@ class AlternativeWithdrawView(APIView):
     needs = {"POST": Need.WITHDRAW}
     target: Alternative
 
-    @extend_schema(request=None, responses=s.AlternativeSerializer)
+    @extend_schema(request=None, responses=serializers.AlternativeSerializer)
     def post(self, request: Request, pk: int) -> Response:
         services.alternative_withdraw(actor=signed_in(request), alternative=self.target)
         alternatives = selectors.alternative_list(clause=self.target.clause)
-        return Response(s.AlternativeSerializer(alternatives.get(pk=pk)).data)
+        return Response(serializers.AlternativeSerializer(alternatives.get(pk=pk)).data)
 
 
 class ResolveView(APIView):
@@ -316,20 +345,20 @@ class ResolveView(APIView):
     needs = {"POST": Need.RESOLVE}
     target: Clause
 
-    @extend_schema(request=s.ResolveSerializer, responses=s.ClauseSerializer)
+    @extend_schema(request=serializers.ResolveSerializer, responses=serializers.ClauseSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        data = validated(s.ResolveSerializer, request.data)
+        data = validated(serializers.ResolveSerializer, request.data)
         services.alternatives_resolve(
             actor=signed_in(request),
             clause=self.target,
             alternative_id=data["alternative"],
             reason=data["reason"],
         )
-        return Response(s.ClauseSerializer(access_clause(request.user, pk)).data)
+        return Response(serializers.ClauseSerializer(access_clause(request.user, pk)).data)
 
 
 class ClauseKindsView(APIView):
-    @extend_schema(responses=s.ClauseKindSerializer(many=True))
+    @extend_schema(responses=serializers.ClauseKindSerializer(many=True))
     def get(self, request: Request) -> Response:
         kinds = [
             {

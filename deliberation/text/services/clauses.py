@@ -73,6 +73,17 @@ def clause_create(
     return clause
 
 
+def _revision(
+    clause: Clause, *, kind: str | None, text: str | None, spec: Any
+) -> tuple[str, str, Any]:
+    """The clause's kind, text and spec after the edit, validated; unchanged where not given."""
+    new_kind = clause.kind if kind is None else kind
+    if new_kind not in ClauseKind.values:
+        raise DomainError(f"Unknown kind {new_kind!r}.", field="kind")
+    new_text = clause.text if text is None else clean_text(text)
+    return new_kind, new_text, clean_spec(new_kind, clause.spec if spec is ... else spec)
+
+
 def clause_update(
     *,
     actor: User,
@@ -90,13 +101,7 @@ def clause_update(
         clause = Clause.objects.select_for_update().get(pk=clause.pk)
         framework = Framework.objects.select_related("convening").get(pk=clause.framework_id)
         can_edit_clauses(actor, framework).enforce()
-        new_kind = clause.kind if kind is None else kind
-        if new_kind not in ClauseKind.values:
-            raise DomainError(f"Unknown kind {new_kind!r}.", field="kind")
-        new_text = clause.text if text is None else clean_text(text)
-        if spec is ...:
-            spec = clause.spec
-        new_spec = clean_spec(new_kind, spec)
+        new_kind, new_text, new_spec = _revision(clause, kind=kind, text=text, spec=spec)
         changes: dict[str, Any] = {}
         if title is not None and title.strip() != clause.title:
             if not title.strip():

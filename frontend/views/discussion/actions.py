@@ -55,7 +55,7 @@ def _render_node(
     on_thread_page = target.startswith("/comments/")
     context = {
         "node": node,
-        "v": viewer,
+        "viewer": viewer,
         "clause": comment.clause,
         "next_url": target,
         "base": base if base is not None else comment.depth,

@@ -117,7 +117,7 @@ def dispositions(request: HttpRequest, slug: str) -> HttpResponse:
         "page": page,
         "filters_query": urlencode(filters),
         "csv_url": f"{api}?{query}",
-        "v": viewer,
+        "viewer": viewer,
         "hidden_status": Comment.Status.HIDDEN,
     }
     return render(

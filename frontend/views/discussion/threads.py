@@ -76,7 +76,7 @@ def comments_context(
     )
     return {
         "clause": clause,
-        "v": viewer,
+        "viewer": viewer,
         "threads": threads,
         "more_url": more_url,
         "new_comment": new_comment or {},
@@ -156,7 +156,7 @@ def thread_context(
     parent = comment.parent_id
     return {
         "clause": clause,
-        "v": viewer,
+        "viewer": viewer,
         "focus": comment,
         "threads": [node],
         "parent_url": reverse("comment_thread", args=[parent]) if parent else "",

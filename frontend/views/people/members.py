@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from convene import selectors, services
 from convene.errors import DomainError
 from convene.models import Convening, Membership, Organization, Role
-from convene.permissions import access_invitation, access_members, access_membership
+from convene.permissions import Need, access_invitation, access_members, access_membership
 from frontend.forms import InvitationForm, MemberForm, add_domain_error
 from frontend.views import htmx, signed_in_user
 
@@ -79,14 +79,14 @@ def _render_page(
 @login_required
 @require_http_methods(["GET"])
 def members(request: HttpRequest, slug: str) -> HttpResponse:
-    convening = access_members(request.user, slug, manage=True)
+    convening = access_members(request.user, slug, need=Need.MANAGE)
     return _render_page(request, convening)
 
 
 @login_required
 @require_http_methods(["POST"])
 def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
-    convening = access_members(request.user, slug, manage=True)
+    convening = access_members(request.user, slug, need=Need.MANAGE)
     organizations = list(selectors.organization_list())
     form = InvitationForm(request.POST, organizations=organizations)
     status = 400

@@ -51,7 +51,7 @@ STATUS_HELP = {
 @login_required
 @require_http_methods(["GET", "POST"])
 def framework_new(request: HttpRequest, slug: str) -> HttpResponse:
-    convening = access_convening(request.user, slug, manage=True)
+    convening = access_convening(request.user, slug, need=Need.MANAGE)
     form = FrameworkCreateForm(request.POST or None)
     status = 200
     if request.method == "POST":

@@ -64,10 +64,21 @@ def _done(request: HttpRequest, clause: Clause, done: str, anchor: str = "") -> 
     return redirect(f"{url}#{anchor}" if anchor else url)
 
 
+def _propose(request: HttpRequest, clause: Clause, what: str, form: ProposalForm) -> None:
+    """Call the proposal's service with the form's cleaned data (DomainError on refusal)."""
+    arguments: dict[str, Any] = {
+        "actor": signed_in_user(request),
+        "clause": clause,
+        "text": form.cleaned_data["text"],
+        "rationale": form.cleaned_data["rationale"],
+    }
+    if form.spec_kinds:
+        arguments["spec"] = form.spec()
+    KINDS[what]["service"](**arguments)
+
+
 def _proposal_page(request: HttpRequest, clause_id: int, what: str) -> HttpResponse:
     clause = access_clause(request.user, clause_id, need=Need.PROPOSE)
-    framework = clause.framework
-    page = KINDS[what]
     inline = _htmx(request)
     form = ProposalForm(
         request.POST or None,
@@ -82,38 +93,31 @@ def _proposal_page(request: HttpRequest, clause_id: int, what: str) -> HttpRespo
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            arguments: dict[str, Any] = {
-                "actor": signed_in_user(request),
-                "clause": clause,
-                "text": form.cleaned_data["text"],
-                "rationale": form.cleaned_data["rationale"],
-            }
-            if form.spec_kinds:
-                arguments["spec"] = form.spec()
             try:
-                page["service"](**arguments)
+                _propose(request, clause, what, form)
             except DomainError as error:
                 form.add_service_error(error, clause.kind)
                 status = error.status
             else:
-                response = _done(request, clause, page["done"])
+                response = _done(request, clause, KINDS[what]["done"])
+                # Inline, the form sits inside the article, which replaces itself.
                 if inline:
-                    # The form sits inside the article, which replaces itself.
                     response = reswap(retarget(response, "#clause-drafting"), "outerHTML")
                 return response
-    allowed = can_propose(request.user, clause)
     context = {
         "clause": clause,
-        "framework": framework,
+        "framework": clause.framework,
         "form": form,
         "what": what,
-        "page": page,
-        "gate_refusal": allowed.message,
+        "page": KINDS[what],
+        "gate_refusal": can_propose(request.user, clause).message,
         "inline": inline,
     }
-    template = "frontend/drafting/proposal_form.html"
-    if inline:
-        template = "frontend/drafting/partials/proposal_form.html"
+    template = (
+        "frontend/drafting/partials/proposal_form.html"
+        if inline
+        else ("frontend/drafting/proposal_form.html")
+    )
     return render(request, template, context, status=status)
 
 

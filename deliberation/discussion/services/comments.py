@@ -1,4 +1,4 @@
-"""Comments: post, edit, delete (tombstone), react, flag, moderate, and dispositions."""
+"""Comments: post, edit, delete (tombstone), react, flag, moderate."""
 
 from __future__ import annotations
 
@@ -10,14 +10,13 @@ from django.utils import timezone
 
 from convene.audit import audit_append
 from convene.errors import Conflict, DomainError
-from convene.models import Convening, User
+from convene.models import Convening, Membership, User
 from convene.permissions import membership_of
 from convene.text import render_markdown
 from deliberation.discussion import anchors
 from deliberation.discussion.permissions import (
     can_comment,
     can_delete_comment,
-    can_dispose,
     can_edit_comment,
     can_flag,
     can_moderate,
@@ -25,12 +24,10 @@ from deliberation.discussion.permissions import (
     can_reply,
 )
 from deliberation.models import (
-    Amendment,
     Clause,
     ClauseVersion,
     Comment,
     CommentRevision,
-    Disposition,
     Flag,
     Framework,
     Reaction,
@@ -107,6 +104,39 @@ def _anchor(version: ClauseVersion, anchor: Any) -> tuple[int | None, str]:
     return paragraph, quote or ""
 
 
+def _create_comment(
+    *,
+    actor: User,
+    membership: Membership,
+    clause: Clause,
+    version: ClauseVersion,
+    parent: Comment | None,
+    anchor: tuple[int | None, str],
+    body: str,
+) -> Comment:
+    """The comment row, its thread root and its mentions (inside the caller's transaction)."""
+    comment = Comment.objects.create(
+        clause=clause,
+        version=version,
+        parent=parent,
+        root=(parent.root or parent) if parent else None,
+        depth=parent.depth + 1 if parent else 0,
+        anchor_paragraph=anchor[0],
+        anchor_quote=anchor[1],
+        body=body,
+        body_html=render_markdown(body),
+        author=actor,
+        author_group=membership.stakeholder_group,
+        author_organization=membership.organization,
+        author_role=membership.role,
+    )
+    if parent is None:
+        Comment.objects.filter(pk=comment.pk).update(root=comment)
+        comment.root = comment
+    comment.mentions.set(_mentions(body, clause.framework))
+    return comment
+
+
 def comment_post(
     *,
     actor: User,
@@ -127,27 +157,17 @@ def comment_post(
     membership = membership_of(actor, framework.convening)
     assert membership is not None and clause.current_version_id is not None
     version = ClauseVersion.objects.get(pk=clause.current_version_id)
-    paragraph, quote = _anchor(version, anchor)
+    position = _anchor(version, anchor)
     with transaction.atomic():
-        comment = Comment.objects.create(
+        comment = _create_comment(
+            actor=actor,
+            membership=membership,
             clause=clause,
             version=version,
             parent=parent,
-            root=(parent.root or parent) if parent else None,
-            depth=parent.depth + 1 if parent else 0,
-            anchor_paragraph=paragraph,
-            anchor_quote=quote,
+            anchor=position,
             body=body,
-            body_html=render_markdown(body),
-            author=actor,
-            author_group=membership.stakeholder_group,
-            author_organization=membership.organization,
-            author_role=membership.role,
         )
-        if parent is None:
-            Comment.objects.filter(pk=comment.pk).update(root=comment)
-            comment.root = comment
-        comment.mentions.set(_mentions(body, framework))
         audit_append(
             convening=framework.convening,
             actor=_speaker(actor, framework),
@@ -163,7 +183,7 @@ def comment_post(
     return comment
 
 
-def _lock(comment: Comment) -> tuple[Comment, Framework]:
+def lock_comment(comment: Comment) -> tuple[Comment, Framework]:
     """Lock the comment row; it comes back with its clause, framework and convening attached,
     as the predicates read them."""
     locked = Comment.objects.select_for_update().get(pk=comment.pk)
@@ -181,7 +201,7 @@ def _keep_revision(comment: Comment) -> None:
 def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
     body = _clean_body(body)
     with transaction.atomic():
-        comment, framework = _lock(comment)
+        comment, framework = lock_comment(comment)
         can_edit_comment(actor, comment).enforce()
         if body == comment.body:
             return comment
@@ -203,7 +223,7 @@ def comment_delete(*, actor: User, comment: Comment) -> Comment:
     """Leave a tombstone: replies stay in place; the text is kept as a revision for the record
     but is no longer shown."""
     with transaction.atomic():
-        comment, framework = _lock(comment)
+        comment, framework = lock_comment(comment)
         can_delete_comment(actor, comment).enforce()
         _keep_revision(comment)
         comment.status = Comment.Status.DELETED
@@ -238,7 +258,7 @@ def reaction_set(*, actor: User, comment: Comment, stance: str | None) -> Commen
         )
     with transaction.atomic():
         # Locked so that the denormalized counts match the reaction rows.
-        comment, framework = _lock(comment)
+        comment, framework = lock_comment(comment)
         can_react(actor, comment).enforce()
         existing = Reaction.objects.filter(comment=comment, user=actor).first()
         if existing and existing.stance == stance:
@@ -264,7 +284,7 @@ def comment_flag(*, actor: User, comment: Comment, reason: str) -> Flag:
     reason = _clean_reason(reason)
     try:
         with transaction.atomic():
-            comment, framework = _lock(comment)
+            comment, framework = lock_comment(comment)
             can_flag(actor, comment).enforce()
             if Flag.objects.filter(comment=comment, user=actor).exists():
                 raise Conflict("You have already flagged this comment.")
@@ -288,7 +308,7 @@ def comment_moderate(*, actor: User, comment: Comment, action: str, reason: str)
         raise DomainError("The action is hide or restore.", field="action")
     reason = _clean_reason(reason)
     with transaction.atomic():
-        comment, framework = _lock(comment)
+        comment, framework = lock_comment(comment)
         can_moderate(actor, comment).enforce()
         target = Comment.Status.HIDDEN if action == "hide" else Comment.Status.VISIBLE
         if comment.status == target:
@@ -306,73 +326,3 @@ def comment_moderate(*, actor: User, comment: Comment, action: str, reason: str)
             payload={"reason": reason},
         )
     return comment
-
-
-def _disposition_refs(
-    comment: Comment, version_number: int | None, amendment_id: int | None
-) -> tuple[ClauseVersion | None, Amendment | None]:
-    """The resulting version (by number) and amendment (by id) named in a disposition: both
-    must belong to the comment's clause."""
-    version = amendment = None
-    if version_number is not None:
-        version = ClauseVersion.objects.filter(
-            clause_id=comment.clause_id, number=version_number
-        ).first()
-        if version is None:
-            raise DomainError("No such version of this clause.", field="version")
-    if amendment_id is not None:
-        amendment = Amendment.objects.filter(clause_id=comment.clause_id, pk=amendment_id).first()
-        if amendment is None:
-            raise DomainError("No such amendment on this clause.", field="amendment")
-    return version, amendment
-
-
-def _clean_response(response: Any) -> str:
-    if not isinstance(response, str) or not response.strip():
-        raise DomainError("Write the response the commenter will read.", field="response")
-    if len(response) > MAX_BODY:
-        raise DomainError(f"At most {MAX_BODY:,} characters.", field="response")
-    return response.strip()
-
-
-def disposition_set(
-    *,
-    actor: User,
-    comment: Comment,
-    outcome: str,
-    response: str,
-    version_number: int | None = None,
-    amendment_id: int | None = None,
-) -> Disposition:
-    """Record (or replace) the organizers' answer to a top-level comment, optionally naming the
-    clause version (by number) and the amendment (by id) that resulted from it."""
-    if outcome not in Disposition.Outcome.values:
-        raise DomainError(f"Unknown outcome {outcome!r}.", field="outcome")
-    response = _clean_response(response)
-    version, amendment = _disposition_refs(comment, version_number, amendment_id)
-    with transaction.atomic():
-        comment, framework = _lock(comment)
-        can_dispose(actor, comment).enforce()
-        disposition, created = Disposition.objects.update_or_create(
-            comment=comment,
-            defaults={
-                "outcome": outcome,
-                "response": response,
-                "version": version,
-                "amendment": amendment,
-                "decided_by": actor,
-                "decided_at": timezone.now(),
-            },
-        )
-        audit_append(
-            convening=framework.convening,
-            actor=actor,
-            verb="comment.disposition_recorded" if created else "comment.disposition_changed",
-            target=comment,
-            payload={
-                "outcome": outcome,
-                "version": version.number if version else None,
-                "amendment": amendment.pk if amendment else None,
-            },
-        )
-    return disposition

@@ -1,0 +1,21 @@
+"""Every write on comment threads. See the modules for the contracts."""
+
+from deliberation.discussion.services.comments import (
+    comment_delete,
+    comment_edit,
+    comment_flag,
+    comment_moderate,
+    comment_post,
+    reaction_set,
+)
+from deliberation.discussion.services.dispositions import disposition_set
+
+__all__ = [
+    "comment_delete",
+    "comment_edit",
+    "comment_flag",
+    "comment_moderate",
+    "comment_post",
+    "disposition_set",
+    "reaction_set",
+]

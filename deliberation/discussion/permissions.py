@@ -15,7 +15,7 @@ from django.http import Http404
 
 from convene.models import Role
 from convene.permissions import ALLOW, Need, Verdict, first_refusal, membership_of, refuse
-from deliberation.models import Clause, Comment, Framework
+from deliberation.models import Clause, Comment, Flag, Framework
 from deliberation.text.permissions import ORGANIZERS_ONLY, can_view_framework
 
 MEMBERS_ONLY = "Only members of this convening may do this."
@@ -119,8 +119,17 @@ def can_react(user: Any, comment: Comment) -> Verdict:
     )
 
 
+def _flagged_by(user: Any, comment: Comment) -> bool:
+    """Whether ``user`` has flagged the comment: the thread selectors annotate it for the reader
+    (``flagged_by_viewer``, no query); otherwise one query."""
+    flagged = getattr(comment, "flagged_by_viewer", None)
+    if flagged is None:
+        flagged = Flag.objects.filter(comment_id=comment.pk, user_id=user.pk).exists()
+    return bool(flagged)
+
+
 def can_flag(user: Any, comment: Comment) -> Verdict:
-    """Flag the comment for the organizers. Flagging twice is the service's 409 (a row exists)."""
+    """Flag the comment for the organizers: once, and not one's own."""
     framework = comment.clause.framework
 
     def not_own() -> Verdict:
@@ -128,11 +137,17 @@ def can_flag(user: Any, comment: Comment) -> Verdict:
             return refuse(409, "You cannot flag your own comment; edit or delete it instead.")
         return ALLOW
 
+    def not_yet() -> Verdict:
+        if _flagged_by(user, comment):
+            return refuse(409, "You have already flagged this comment.")
+        return ALLOW
+
     return first_refusal(
         lambda: can_view_framework(user, framework),
         lambda: _member(user, framework),
         lambda: _not_deleted(comment, "This comment is deleted."),
         not_own,
+        not_yet,
     )
 
 

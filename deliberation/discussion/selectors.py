@@ -19,7 +19,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from convene.models import StakeholderGroup
 from deliberation.discussion.attribution import Reader, author_of, reader_for
 from deliberation.discussion.permissions import can_comment, comment_actions, shows_content
-from deliberation.models import Clause, Comment, Disposition, Framework, Reaction
+from deliberation.models import Clause, Comment, Disposition, Flag, Framework, Reaction
 
 
 def comment_list(*, clause: Clause) -> QuerySet[Comment]:
@@ -224,8 +224,14 @@ def _group_rows(counts: dict[str, dict[str, int]]) -> list[dict[str, Any]]:
     return rows
 
 
-def _with_reply_flag(queryset: QuerySet[Comment]) -> QuerySet[Comment]:
-    return queryset.annotate(has_replies=Exists(Comment.objects.filter(parent=OuterRef("pk"))))
+def _annotated(queryset: QuerySet[Comment], user: Any) -> QuerySet[Comment]:
+    """Whether each comment has replies, and whether the reader flagged it (``can_flag`` reads
+    it), in the same query."""
+    queryset = queryset.annotate(has_replies=Exists(Comment.objects.filter(parent=OuterRef("pk"))))
+    if user is not None and user.is_authenticated:
+        mine = Flag.objects.filter(comment=OuterRef("pk"), user_id=user.pk)
+        queryset = queryset.annotate(flagged_by_viewer=Exists(mine))
+    return queryset
 
 
 def _nodes(
@@ -275,7 +281,9 @@ def clause_threads(
     next_after = ids[THREADS_PER_PAGE - 1] if len(ids) > THREADS_PER_PAGE else None
     ids = ids[:THREADS_PER_PAGE]
     comments = list(
-        _with_reply_flag(comment_list(clause=clause).filter(root_id__in=ids, depth__lte=MAX_DEPTH))
+        _annotated(
+            comment_list(clause=clause).filter(root_id__in=ids, depth__lte=MAX_DEPTH), viewer.user
+        )
     )
     tops = [c for c in comments if c.parent_id is None]
     return _nodes(clause, comments, tops, viewer, base=0, errors=errors), next_after
@@ -292,12 +300,13 @@ def build_thread(
     depth the page it sits on starts from; by default the comment's own)."""
     base = comment.depth if base_depth is None else min(base_depth, comment.depth)
     comments = list(
-        _with_reply_flag(
+        _annotated(
             comment_list(clause=comment.clause).filter(
                 root_id=comment.root_id or comment.pk,
                 depth__gte=comment.depth,
                 depth__lte=base + MAX_DEPTH,
-            )
+            ),
+            viewer.user,
         )
     )
     focus = next(c for c in comments if c.pk == comment.pk)

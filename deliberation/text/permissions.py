@@ -125,6 +125,24 @@ def can_decide(user: Any, amendment: Amendment) -> Verdict:
     )
 
 
+def can_accept(user: Any, amendment: Amendment) -> Verdict:
+    """Accept the amendment: as deciding, and only while it applies to the clause's current
+    version (else its author must rebase it first, so no one's text is silently overwritten)
+    and the clause is still open."""
+    clause = amendment.clause
+
+    def current() -> Verdict:
+        if amendment.base_version_id == clause.current_version_id:
+            return ALLOW
+        return refuse(
+            409,
+            f"This amendment was written against version {amendment.base_version.number}, "
+            "but the clause has changed since; it must be rebased before it can be accepted.",
+        )
+
+    return first_refusal(lambda: can_decide(user, amendment), lambda: clause_open(clause), current)
+
+
 def _author(user: Any, amendment: Amendment, verb: str) -> Verdict:
     if amendment.author_id is not None and amendment.author_id == getattr(user, "pk", None):
         return ALLOW
@@ -201,6 +219,7 @@ CLAUSE_NEEDS = {
 }
 AMENDMENT_NEEDS = {
     Need.VIEW: lambda user, amendment: can_view_framework(user, amendment.clause.framework),
+    # Accepting adds state checks (409) to deciding; who may do it (403) is the same.
     Need.DECIDE: can_decide,
     Need.WITHDRAW: can_withdraw_amendment,
     Need.REBASE: can_rebase,

@@ -286,8 +286,6 @@ def comment_flag(*, actor: User, comment: Comment, reason: str) -> Flag:
         with transaction.atomic():
             comment, framework = lock_comment(comment)
             can_flag(actor, comment).enforce()
-            if Flag.objects.filter(comment=comment, user=actor).exists():
-                raise Conflict("You have already flagged this comment.")
             flag = Flag.objects.create(comment=comment, user=actor, reason=reason)
             Comment.objects.filter(pk=comment.pk).update(flag_count=F("flag_count") + 1)
             audit_append(

@@ -8,15 +8,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from convene.audit import audit_append
-from convene.errors import Conflict, DomainError
+from convene.errors import DomainError
 from convene.models import User
 from deliberation.models import Amendment, Clause, Framework
 from deliberation.text.permissions import (
+    can_accept,
     can_decide,
     can_propose,
     can_rebase,
     can_withdraw_amendment,
-    clause_open,
 )
 from deliberation.text.services.common import (
     clean_rationale,
@@ -78,13 +78,7 @@ def amendment_accept(*, actor: User, amendment: Amendment, reason: str = "") -> 
     it first, so no one's text is silently overwritten."""
     with transaction.atomic():
         amendment, clause, framework = _lock_amendment(amendment)
-        can_decide(actor, amendment).enforce()
-        clause_open(clause).enforce()
-        if amendment.base_version_id != clause.current_version_id:
-            raise Conflict(
-                f"This amendment was written against version {amendment.base_version.number}, "
-                "but the clause has changed since; it must be rebased before it can be accepted."
-            )
+        can_accept(actor, amendment).enforce()
         rationale = f"Amendment #{amendment.pk} accepted: {amendment.rationale}"
         if reason.strip():
             rationale += f"\n\nOrganizer: {reason.strip()}"

@@ -18,6 +18,7 @@ from deliberation.discussion.selectors import anchors_for
 from deliberation.models import Alternative, Amendment, Clause
 from deliberation.text import diff, selectors, specs
 from deliberation.text.permissions import (
+    can_accept,
     can_decide,
     can_edit_clauses,
     can_propose,
@@ -64,7 +65,8 @@ def _amendment_rows(
                 "spec_rows": spec_rows(clause.kind, a.spec)
                 if a.spec != a.base_version.spec
                 else [],
-                "can_decide": bool(can_decide(request.user, a)),
+                "can_accept": bool(can_accept(request.user, a)),
+                "can_reject": bool(can_decide(request.user, a)),
                 "can_withdraw": bool(can_withdraw_amendment(request.user, a)),
                 "can_rebase": bool(can_rebase(request.user, a)),
             }

@@ -25,7 +25,9 @@ def clause_list(*, framework: Framework) -> QuerySet[Clause]:
         Clause.objects.filter(framework=framework)
         .select_related("framework", "current_version")
         .annotate(
-            open_amendments=Count("amendments", filter=Q(amendments__status="open"), distinct=True),
+            open_amendments=Count(
+                "amendments", filter=Q(amendments__status=Amendment.Status.OPEN), distinct=True
+            ),
         )
         .order_by("position")
     )

@@ -1,0 +1,20 @@
+"""Names templates compare states with, so no template spells a state as a string literal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from convene.models import Convening
+from deliberation.models import Amendment, Comment, Framework
+
+
+def choices(request: HttpRequest) -> dict[str, Any]:
+    # TextChoices set do_not_call_in_templates, so ``CommentStatus.HIDDEN`` reads as a value.
+    return {
+        "Attribution": Convening.Attribution,
+        "AmendmentStatus": Amendment.Status,
+        "CommentStatus": Comment.Status,
+        "FrameworkStatus": Framework.Status,
+    }

@@ -16,7 +16,7 @@ import rules
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from convene.errors import DomainError
+from convene.errors import Conflict, DomainError, Refused
 from convene.models import Convening, Invitation, Membership, Role
 
 
@@ -38,9 +38,12 @@ class Verdict:
         return self.status == 200
 
     def enforce(self, *, field: str | None = None) -> None:
-        """For services: refuse with the domain error the API maps to this status."""
-        if not self:
-            raise DomainError(self.message, field=field or self.field, status=self.status)
+        """For services: refuse with the domain error the API maps to this status (Refused
+        for 403, Conflict for 409)."""
+        if self:
+            return
+        error_type = {403: Refused, 409: Conflict}.get(self.status, DomainError)
+        raise error_type(self.message, field=field or self.field, status=self.status)
 
     def authorize(self) -> None:
         """For fetch-and-authorize helpers: who may act (404, 403), as Django's exceptions.

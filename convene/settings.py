@@ -109,9 +109,12 @@ CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="convene")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fails open when Redis is down (convene/cache.py): rate limits degrade, requests
+            # do not fail. Short timeouts, so an unreachable Redis costs a request little.
+            "BACKEND": "convene.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -225,6 +226,15 @@ class Invitation(models.Model):
                 condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
                 name="convene_invitation_not_both_accepted_and_revoked",
             ),
+            # One usable token per convening and address: simultaneous invitations otherwise
+            # each mailed one, and revoking "the" invitation left another that still joined.
+            # An expired one still holds the slot until invitation_create retires it.
+            models.UniqueConstraint(
+                "convening",
+                Lower("email"),
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="convene_invitation_one_open_per_address",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -234,6 +244,10 @@ class Invitation(models.Model):
         if self.accepted_at:
             return self.Status.ACCEPTED
         if self.revoked_at:
+            # Retired past its date (invitation_create does so to invite the address anew):
+            # it had expired, nobody revoked it.
+            if self.revoked_at >= self.expires_at:
+                return self.Status.EXPIRED
             return self.Status.REVOKED
         if self.expires_at <= when:
             return self.Status.EXPIRED
@@ -326,3 +340,28 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.verb} {self.target_type}:{self.target_id}"
+
+
+class ApiToken(models.Model):
+    """A key for ``Authorization: Token <key>``. Only the key's SHA-256 is stored, so the key is
+    shown once, when issued; a token ends at ``expires_at``, when revoked, or when its user's
+    password changes (``convene.passwords``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    # The user's label for it, shown in their list of tokens ("laptop script", "CI").
+    name = models.CharField(max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user_id})"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()

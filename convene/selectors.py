@@ -5,9 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from convene.audit import convening_chain_key
-from convene.models import AuditEvent, Convening, Invitation, Membership, Organization, User
+from convene.models import (
+    ApiToken,
+    AuditEvent,
+    Convening,
+    Invitation,
+    Membership,
+    Organization,
+    User,
+)
 
 
 def convening_list(*, user: Any) -> QuerySet[Convening]:
@@ -81,3 +90,21 @@ def delegation_summary(*, convening: Convening) -> list[dict[str, Any]]:
         .order_by("role", "stakeholder_group", "organization__name")
     )
     return list(rows)
+
+
+def api_token_list(*, user: User) -> QuerySet[ApiToken]:
+    """``user``'s unexpired tokens, newest first (expired ones are never shown; the next
+    sign-in deletes them)."""
+    return ApiToken.objects.filter(user=user, expires_at__gt=timezone.now()).order_by(
+        "-created_at", "-id"
+    )
+
+
+def api_token_for_key(*, key: str) -> ApiToken | None:
+    """The unexpired token with this key, its user joined: the one query of token auth."""
+    try:
+        return ApiToken.objects.select_related("user").get(
+            key_hash=ApiToken.hash_key(key), expires_at__gt=timezone.now()
+        )
+    except ApiToken.DoesNotExist:
+        return None

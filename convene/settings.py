@@ -39,7 +39,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -51,6 +50,7 @@ INSTALLED_APPS = [
     "frontend",
     "allauth",
     "allauth.account",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "frontend.middleware.HtmxLoginRedirectMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last: turns a sign-in that django-axes locked out into its answer (convene.signin).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "convene.urls"
@@ -152,39 +154,81 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "convene.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("email", "display_name")},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: Django tells validators when a password changed, however it was set.
+    {"NAME": "convene.passwords.RevokeApiTokensOnPasswordChange"},
 ]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "frontend.forms.SignupForm"
-ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional")
+ACCOUNT_FORMS = {"signup": "frontend.forms.accounts.AccountSignupForm"}
+ACCOUNT_ADAPTER = "frontend.accounts.AccountAdapter"
+# Anyone can type any address. An account proves its own (the mailed link, or accepting an
+# invitation sent there) before it signs in on the pages, and adding a member by address links
+# only a proved one (services.member_add_by_email). Mandatory verification also lets allauth
+# answer a sign-up the same way whether or not the address already has an account.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# allauth's default, stated: sign-up and password reset never tell whether an address is taken.
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Failed sign-ins are counted by django-axes (below), for the pages, the API and the admin alike.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 INVITATION_TTL = timedelta(days=env.int("INVITATION_TTL_DAYS", default=14))
+API_TOKEN_TTL = timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=30))
+
+# --- Sign-in protection (convene/signin.py) -------------------------------------------------
+# How many proxies stand in front of the app, each appending the address it was connected from
+# to X-Forwarded-For (or the first setting it). 0: the header is ignored, the connection's
+# address is the client's. One number for every per-address limit: DRF's throttles
+# (NUM_PROXIES below), the sign-in lockout, allauth's rate limits.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# django-axes: one failure counter per account and one per client address, shared by the API's
+# token sign-in, the sign-in page and the admin's; either reaching the limit locks sign-in for
+# that account or from that address until the cool-off has passed since its last failure.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIGN_IN_LOCKOUT_MINUTES", default=15))
+AXES_CLIENT_IP_CALLABLE = "convene.signin.client_ip"
+AXES_USERNAME_CALLABLE = "convene.signin.account_key"
+AXES_LOCKOUT_CALLABLE = "convene.signin.lockout_response"
+# Attempts refused during a lockout are not counted, so it ends when it said it would.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# AXES_RESET_ON_SUCCESS stays off: a success would wipe the address's count too, so an attacker
+# could sign in to their own account between guesses at someone else's.
+# Only failures are kept (cleared at the next failure once their cool-off has passed), not a
+# log of every successful sign-in and its address.
+AXES_DISABLE_ACCESS_LOG = True
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "convene.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["convene.api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "convene.api.pagination.Pagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "convene.api.schema.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["convene.api.filters.FilterBackend"],
     "EXCEPTION_HANDLER": "convene.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "convene.api.throttling.WriteRateThrottle",
@@ -207,6 +251,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # A PATCH body is checked by the same serializer as written (our views never validate it
+    # partially), so its required fields stay required in the schema.
+    "COMPONENT_SPLIT_PATCH": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "ENUM_NAME_OVERRIDES": {
         "OrganizationKindEnum": "convene.models.Organization.Kind",

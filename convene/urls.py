@@ -14,3 +14,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("frontend.urls")),
 ]
+
+# Under /api/ these answer JSON in the API's error shape; elsewhere the usual pages.
+handler400 = "convene.api.handlers.bad_request"
+handler403 = "convene.api.handlers.permission_denied"
+handler404 = "convene.api.handlers.page_not_found"
+handler500 = "convene.api.handlers.server_error"

@@ -134,10 +134,13 @@ def client_for(user: User | None) -> APIClient:
     """An API client authenticated with a token, as external clients are."""
     client = APIClient()
     if user is not None:
-        from rest_framework.authtoken.models import Token
-
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        # One token per user object (the object lives for one test, as its token does): a test
+        # that opens many clients must not hit the per-account token cap.
+        key = user.__dict__.get("_test_api_key")
+        if key is None:
+            _token, key = services.api_token_create(user=user, name="test client")
+            user.__dict__["_test_api_key"] = key
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import factory
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from convene.audit import chain_open, convening_chain_key
@@ -22,6 +23,15 @@ class UserFactory(factory.django.DjangoModelFactory):
     display_name = factory.Sequence(lambda n: f"Person {n}")
     handle = factory.Sequence(lambda n: f"person-{n}")
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified_email(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+        """Personas have proved their address, as an account must before it signs in
+        (ACCOUNT_EMAIL_VERIFICATION); ``UserFactory(verified_email=False)`` has not."""
+        if create and extracted is not False:
+            EmailAddress.objects.get_or_create(
+                user=self, email=self.email, defaults={"verified": True, "primary": True}
+            )
 
     @classmethod
     def _after_postgeneration(cls, instance, create, results=None):  # type: ignore[no-untyped-def]

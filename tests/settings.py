@@ -28,4 +28,7 @@ REST_FRAMEWORK = {
     },
 }
 ACCOUNT_RATE_LIMITS = False
+# The sign-in lockout stays on (django-axes, attempts in the database, so each test starts
+# clean) but out of reach; tests of it lower the limit with override_settings.
+AXES_FAILURE_LIMIT = 1000
 SITE_URL = "http://testserver"

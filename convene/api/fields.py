@@ -4,6 +4,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from convene.plaintext import single_line_problem
+
 
 class StrictCharField(serializers.CharField):
     """A CharField that refuses numbers, booleans and objects instead of coercing them."""
@@ -13,7 +15,24 @@ class StrictCharField(serializers.CharField):
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
             self.fail("not_a_string")
+        # The limit counts the string as sent (the schema's maxLength), not what is left after
+        # trimming, so a client can't send more than the schema allows.
+        if self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
         return super().to_internal_value(data)
+
+
+class SingleLineCharField(StrictCharField):
+    """A title, name, slug or short reason: one line, no control characters, no bidirectional
+    overrides (``convene.plaintext``). Multi-line text (descriptions, bodies) stays a
+    StrictCharField."""
+
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data)
+        problem = single_line_problem(value)
+        if problem is not None:
+            raise serializers.ValidationError(problem, code="not_single_line")
+        return value
 
 
 class StrictBooleanField(serializers.BooleanField):

@@ -9,13 +9,16 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from convene.api.fields import (
+    SingleLineCharField,
     StrictBooleanField,
     StrictCharField,
     StrictEmailField,
     StrictPrimaryKeyRelatedField,
 )
+from convene.api.schema import country_code_schema, slug_schema
 from convene.audit import timestamp
 from convene.models import (
+    ApiToken,
     AuditEvent,
     Convening,
     Invitation,
@@ -63,9 +66,11 @@ class ConveningSerializer(serializers.ModelSerializer):
 class MembershipSerializer(serializers.ModelSerializer):
     user = UserBriefSerializer()
     organization: serializers.PrimaryKeyRelatedField[Organization] = (
-        serializers.PrimaryKeyRelatedField(read_only=True)
+        serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     )
-    organization_detail = OrganizationSerializer(source="organization", read_only=True)
+    organization_detail = OrganizationSerializer(
+        source="organization", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Membership
@@ -85,7 +90,7 @@ class MyMembershipSerializer(serializers.ModelSerializer):
         slug_field="slug", read_only=True
     )
     organization: serializers.PrimaryKeyRelatedField[Organization] = (
-        serializers.PrimaryKeyRelatedField(read_only=True)
+        serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     )
 
     class Meta:
@@ -114,7 +119,7 @@ class MeSerializer(serializers.ModelSerializer):
 
 class InvitationSerializer(serializers.ModelSerializer):
     organization: serializers.PrimaryKeyRelatedField[Organization] = (
-        serializers.PrimaryKeyRelatedField(read_only=True)
+        serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     )
     status = serializers.SerializerMethodField()
 
@@ -167,30 +172,62 @@ class AuditEventSerializer(serializers.ModelSerializer):
 # --- input --------------------------------------------------------------------------------
 class TokenRequestSerializer(serializers.Serializer):
     email = StrictCharField(max_length=254)
-    password = StrictCharField(max_length=128, trim_whitespace=False)
+    password = StrictCharField(
+        max_length=128, trim_whitespace=False, style={"input_type": "password"}
+    )
+    name = StrictCharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text='A label for the new token in your list of tokens (default "API token").',
+    )
 
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
 
 
+class ApiTokenSerializer(serializers.ModelSerializer):
+    current = serializers.SerializerMethodField(
+        help_text="Whether this request was authenticated with this token."
+    )
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "created_at", "expires_at", "current"]
+
+    def get_current(self, obj: ApiToken) -> bool:
+        auth = getattr(self.context.get("request"), "auth", None)
+        return isinstance(auth, ApiToken) and auth.pk == obj.pk
+
+
+@extend_schema_field(slug_schema())
+class SlugInputField(SingleLineCharField):
+    """Checked by the services (``convening_create``, ``framework_create``)."""
+
+
+@extend_schema_field(country_code_schema())
+class CountryCodeField(SingleLineCharField):
+    """Checked against the ISO list by ``organization_create``; the schema lists the codes."""
+
+
 class OrganizationInputSerializer(serializers.Serializer):
-    name = StrictCharField(max_length=200)
+    name = SingleLineCharField(max_length=200)
     kind = serializers.ChoiceField(choices=Organization.Kind.choices)
-    country = StrictCharField(min_length=2, max_length=2)
+    country = CountryCodeField(min_length=2, max_length=2)
 
 
 class ConveningInputSerializer(serializers.Serializer):
-    title = StrictCharField(max_length=200)
+    title = SingleLineCharField(max_length=200)
     description = StrictCharField(max_length=20_000, required=False, allow_blank=True, default="")
     visibility = serializers.ChoiceField(
         choices=Convening.Visibility.choices, default=Convening.Visibility.PUBLIC
     )
-    slug = StrictCharField(max_length=80, required=False)
+    slug = SlugInputField(max_length=80, required=False)
 
 
 class ConveningUpdateSerializer(serializers.Serializer):
-    title = StrictCharField(max_length=200, required=False)
+    title = SingleLineCharField(max_length=200, required=False)
     description = StrictCharField(max_length=20_000, required=False, allow_blank=True)
     visibility = serializers.ChoiceField(choices=Convening.Visibility.choices, required=False)
     attribution = serializers.ChoiceField(choices=Convening.Attribution.choices, required=False)
@@ -228,5 +265,7 @@ class InvitationInputSerializer(_MemberFieldsSerializer):
 
 
 class InvitationAcceptSerializer(serializers.Serializer):
-    password = StrictCharField(max_length=128, required=False, trim_whitespace=False)
-    display_name = StrictCharField(max_length=120, required=False)
+    password = StrictCharField(
+        max_length=128, required=False, trim_whitespace=False, style={"input_type": "password"}
+    )
+    display_name = SingleLineCharField(max_length=120, required=False)

@@ -7,6 +7,8 @@ from convene.api import views
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path("auth/tokens/", views.ApiTokenListView.as_view(), name="api-tokens"),
+    path("auth/tokens/<int:pk>/", views.ApiTokenDetailView.as_view(), name="api-token-detail"),
     path("me/", views.MeView.as_view(), name="api-me"),
     path("organizations/", views.OrganizationListView.as_view(), name="api-organizations"),
     path(

@@ -8,20 +8,26 @@ from django.contrib.auth import authenticate
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.authtoken.models import Token
-from rest_framework.exceptions import NotAuthenticated
+from rest_framework.exceptions import APIException, NotAuthenticated
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from convene import selectors, services
+from convene import selectors, services, signin
 from convene.api import serializers as s
 from convene.api.input import signed_in
 from convene.api.input import validated as _valid
 from convene.api.throttling import SignInRateThrottle
 from convene.errors import DomainError
-from convene.models import AuditEvent, Convening, Invitation, Membership, Organization, User
+from convene.models import (
+    ApiToken,
+    AuditEvent,
+    Convening,
+    Invitation,
+    Membership,
+    Organization,
+)
 from convene.permissions import (
     Need,
     access_convening,
@@ -40,17 +46,63 @@ def _access_members(request: Request, slug: str, *, need: Need = Need.VIEW) -> C
     return access_members(request.user, slug, need=need)
 
 
+class SignInLockedOut(APIException):
+    """Too many failed sign-ins for the account or from the address (django-axes)."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "locked_out"
+
+    def __init__(self, request: Request):
+        super().__init__(signin.lockout_message(request))
+        # DRF's exception handler turns ``wait`` into the Retry-After header.
+        self.wait = signin.retry_after(request)
+
+
 class TokenView(APIView):
+    # Credentials sent along are ignored: a client whose token expired must be able to sign in
+    # again without first dropping its Authorization header (it would otherwise get a 401).
+    authentication_classes: list[Any] = []
     throttle_classes = [SignInRateThrottle]
 
-    @extend_schema(request=s.TokenRequestSerializer, responses=s.TokenSerializer)
+    @extend_schema(
+        request=s.TokenRequestSerializer,
+        responses={
+            200: s.TokenSerializer,
+            400: OpenApiResponse(description="wrong email or password, or malformed input"),
+            409: OpenApiResponse(description="the account has too many tokens; revoke one"),
+            429: OpenApiResponse(description="too many failed sign-ins (account or address)"),
+        },
+    )
     def post(self, request: Request) -> Response:
         data = _valid(s.TokenRequestSerializer, request.data)
+        # With the request, so the lockout (django-axes, the first authentication backend) can
+        # refuse a locked account or address, and count this attempt if it fails.
         user = authenticate(request, email=data["email"].strip().lower(), password=data["password"])
+        if signin.locked_out(request):
+            raise SignInLockedOut(request)
         if user is None or not user.is_active:
             raise DomainError("Unable to sign in with this email and password.")
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        _token, key = services.api_token_create(user=user, name=data.get("name", ""))
+        return Response({"token": key})
+
+
+class ApiTokenListView(generics.ListAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = s.ApiTokenSerializer
+
+    def get_queryset(self) -> QuerySet[ApiToken]:
+        if getattr(self, "swagger_fake_view", False):
+            return ApiToken.objects.none()
+        return selectors.api_token_list(user=signed_in(self.request))
+
+
+class ApiTokenDetailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={204: None, 404: OpenApiResponse(description="not your token")})
+    def delete(self, request: Request, pk: int) -> Response:
+        services.api_token_revoke(user=signed_in(request), token_id=pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeView(APIView):
@@ -114,6 +166,7 @@ class ConveningDetailView(APIView):
 
 class MemberListView(generics.ListAPIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
+    members_only = True  # a non-member may not read (403): convene.api.schema
     serializer_class = s.MembershipSerializer
 
     def get_queryset(self) -> QuerySet[Membership]:
@@ -122,23 +175,29 @@ class MemberListView(generics.ListAPIView):
         convening = _access_members(self.request, self.kwargs["slug"])
         return selectors.member_list(convening=convening)
 
-    @extend_schema(request=s.MemberAddSerializer, responses={201: s.MembershipSerializer})
+    @extend_schema(
+        request=s.MemberAddSerializer,
+        responses={
+            201: s.MembershipSerializer,
+            202: OpenApiResponse(
+                s.InvitationSerializer,
+                description="no account has proved this address (or none has it): invited",
+            ),
+            409: OpenApiResponse(description="already a member, or already invited"),
+        },
+    )
     def post(self, request: Request, slug: str) -> Response:
         convening = access_members(request.user, slug, need=Need.MANAGE)
         data = _valid(s.MemberAddSerializer, request.data)
-        user = User.objects.filter(email=data.pop("email")).first()
-        if user is None:
-            raise DomainError(
-                "No account has this address; send an invitation instead.", field="email"
-            )
-        membership = services.member_add(
-            actor=signed_in(request), convening=convening, user=user, **data
-        )
-        return Response(s.MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+        added = services.member_add_by_email(actor=signed_in(request), convening=convening, **data)
+        if isinstance(added, Invitation):
+            return Response(s.InvitationSerializer(added).data, status=status.HTTP_202_ACCEPTED)
+        return Response(s.MembershipSerializer(added).data, status=status.HTTP_201_CREATED)
 
 
 class MemberDetailView(APIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
+    members_only = True  # a non-member may not read (403): convene.api.schema
 
     @extend_schema(responses=s.MembershipSerializer)
     def get(self, request: Request, slug: str, pk: int) -> Response:
@@ -162,6 +221,7 @@ class MemberDetailView(APIView):
 
 class InvitationListView(generics.ListAPIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
+    members_only = True  # a non-organizer may not read (403): convene.api.schema
     serializer_class = s.InvitationSerializer
 
     def get_queryset(self) -> QuerySet[Any]:

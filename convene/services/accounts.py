@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -13,6 +14,7 @@ from convene.models import (
     Organization,
     User,
 )
+from convene.plaintext import clean_single_line
 
 
 def validate_password(password: str, user: User | None = None) -> None:
@@ -22,9 +24,41 @@ def validate_password(password: str, user: User | None = None) -> None:
         raise DomainError(" ".join(exc.messages), field="password") from exc
 
 
+def email_verified_account(email: str) -> User | None:
+    """The account that has proved ``email`` (allauth's verified EmailAddress), if any. An
+    account merely signed up under the address does not count: anyone can type any address."""
+    address = (
+        EmailAddress.objects.filter(email__iexact=email, verified=True)
+        .select_related("user")
+        .first()
+    )
+    return address.user if address is not None else None
+
+
+def email_address_verify(*, user: User) -> None:
+    """Record that ``user`` has proved their address (``user.email``): they accepted an
+    invitation mailed to it, or they are a seeded demo account. Idempotent. Left unverified
+    when another account has proved the same address, which allauth's unique index forbids."""
+    others = EmailAddress.objects.filter(email__iexact=user.email, verified=True).exclude(user=user)
+    with transaction.atomic():
+        if others.exists():
+            return
+        address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+        if address is None:
+            address = EmailAddress(user=user, email=user.email)
+        if address.verified and address.primary:
+            return
+        address.verified = True
+        # The account's own address is its primary one, unless allauth already made another so.
+        address.primary = not (
+            EmailAddress.objects.filter(user=user, primary=True).exclude(pk=address.pk).exists()
+        )
+        address.save()
+
+
 def user_create(*, email: str, password: str, display_name: str) -> User:
     email = User.objects.normalize_email(email).strip().lower()
-    display_name = display_name.strip()
+    display_name = clean_single_line(display_name, field="display_name")
     if not display_name:
         raise DomainError("A display name is required.", field="display_name")
     if User.objects.filter(email=email).exists():
@@ -43,8 +77,8 @@ def user_create(*, email: str, password: str, display_name: str) -> User:
 
 
 def organization_create(*, actor: User, name: str, kind: str, country: str) -> Organization:
-    name = name.strip()
-    country = country.strip().upper()
+    name = clean_single_line(name, field="name")
+    country = clean_single_line(country, field="country").upper()
     if not name:
         raise DomainError("A name is required.", field="name")
     if kind not in Organization.Kind.values:

@@ -15,6 +15,7 @@ from convene.models import (
     Role,
     User,
 )
+from convene.plaintext import clean_single_line
 from convene.services.members import membership_payload
 
 # Taken by page URLs under /c/ (e.g. /c/new/ is the create form).
@@ -30,7 +31,7 @@ def _unique_slug(title: str) -> str:
 
 
 def _clean_title(title: str) -> str:
-    title = title.strip()
+    title = clean_single_line(title, field="title")
     if not title:
         raise DomainError("A title is required.", field="title")
     return title

@@ -1,4 +1,5 @@
-"""Invitations by email: create, revoke, accept."""
+"""Invitations by email: create, revoke, accept; and adding a member by address, which
+invites unless the address belongs to an account that has proved it."""
 
 from __future__ import annotations
 
@@ -21,8 +22,15 @@ from convene.models import (
     User,
 )
 from convene.notifications.services import outbox_enqueue
-from convene.services.accounts import validate_password
-from convene.services.members import check_member_fields, membership_payload
+from convene.plaintext import clean_single_line
+from convene.services.accounts import (
+    email_address_verify,
+    email_verified_account,
+    validate_password,
+)
+from convene.services.members import check_member_fields, member_add, membership_payload
+
+OPEN_INVITATION_EXISTS = "A pending invitation for this address exists; revoke it first."
 
 
 def token_hash(token: str) -> str:
@@ -33,12 +41,32 @@ def _check_not_invited(convening: Convening, email: str, now: datetime) -> None:
     if Membership.objects.filter(convening=convening, user__email=email).exists():
         raise Conflict("This person is already a member.", field="email")
     pending = Invitation.objects.filter(
-        convening=convening, email=email, accepted_at=None, revoked_at=None, expires_at__gt=now
+        convening=convening,
+        email__iexact=email,
+        accepted_at=None,
+        revoked_at=None,
+        expires_at__gt=now,
     )
     if pending.exists():
-        raise Conflict(
-            "A pending invitation for this address exists; revoke it first.", field="email"
+        raise Conflict(OPEN_INVITATION_EXISTS, field="email")
+
+
+def _retire_expired(convening: Convening, email: str, now: datetime) -> list[Invitation]:
+    """Retire the address's invitations that are past their date but were never used or
+    revoked, so that ``convene_invitation_one_open_per_address`` admits a new one. Revoked at
+    ``now``, after their expiry, they still read as expired. Locked: two invitations of the
+    address at once must not both retire (and audit) the same row."""
+    stale = list(
+        Invitation.objects.select_for_update().filter(
+            convening=convening,
+            email__iexact=email,
+            accepted_at=None,
+            revoked_at=None,
+            expires_at__lte=now,
         )
+    )
+    Invitation.objects.filter(pk__in=[i.pk for i in stale]).update(revoked_at=now)
+    return stale
 
 
 def _invitation_mail(*, invitation: Invitation, token: str, inviter: User) -> None:
@@ -50,7 +78,8 @@ def _invitation_mail(*, invitation: Invitation, token: str, inviter: User) -> No
     }
     outbox_enqueue(
         to=invitation.email,
-        subject=f"Invitation to {invitation.convening.title} on Convene",
+        # One line whatever was stored before titles were checked: a header can't be split.
+        subject=f"Invitation to {' '.join(invitation.convening.title.split())} on Convene",
         body=render_to_string("convene/email/invitation.txt", context),
     )
 
@@ -71,33 +100,47 @@ def invitation_create(
         role=role, stakeholder_group=stakeholder_group, organization=organization, head=False
     )
     token = secrets.token_urlsafe(32)
-    with transaction.atomic():
-        now = timezone.now()
-        _check_not_invited(convening, email, now)
-        invitation = Invitation.objects.create(
-            convening=convening,
-            email=email,
-            role=role,
-            stakeholder_group=stakeholder_group,
-            organization=organization,
-            token_hash=token_hash(token),
-            invited_by=actor,
-            expires_at=now + settings.INVITATION_TTL,
-        )
-        audit_append(
-            convening=convening,
-            actor=actor,
-            verb="invitation.created",
-            target=invitation,
-            # No address here: a public convening's audit record is public.
-            payload={
-                "role": role,
-                "stakeholder_group": stakeholder_group,
-                "organization": organization.pk if organization else None,
-                "expires_at": invitation.expires_at.isoformat(),
-            },
-        )
-        _invitation_mail(invitation=invitation, token=token, inviter=actor)
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            _check_not_invited(convening, email, now)
+            retired = _retire_expired(convening, email, now)
+            invitation = Invitation.objects.create(
+                convening=convening,
+                email=email,
+                role=role,
+                stakeholder_group=stakeholder_group,
+                organization=organization,
+                token_hash=token_hash(token),
+                invited_by=actor,
+                expires_at=now + settings.INVITATION_TTL,
+            )
+            for old in retired:
+                audit_append(
+                    convening=convening,
+                    actor=actor,
+                    verb="invitation.retired",
+                    target=old,
+                    payload={"replaced_by": invitation.pk},
+                )
+            audit_append(
+                convening=convening,
+                actor=actor,
+                verb="invitation.created",
+                target=invitation,
+                # No address here: a public convening's audit record is public.
+                payload={
+                    "role": role,
+                    "stakeholder_group": stakeholder_group,
+                    "organization": organization.pk if organization else None,
+                    "expires_at": invitation.expires_at.isoformat(),
+                },
+            )
+            _invitation_mail(invitation=invitation, token=token, inviter=actor)
+    except IntegrityError as exc:
+        # A simultaneous invitation of the same address won: the check above can't see an
+        # uncommitted row, the constraint convene_invitation_one_open_per_address can.
+        raise Conflict(OPEN_INVITATION_EXISTS, field="email") from exc
     return invitation, token
 
 
@@ -161,7 +204,7 @@ def _check_accepting_account(
         raise _wrong_account(invitation, signed_in)
     if not password:
         raise DomainError("Choose a password for your new account.", field="password")
-    if not (display_name or "").strip():
+    if not clean_single_line(display_name or "", field="display_name"):
         raise DomainError("A display name is required.", field="display_name")
     validate_password(password, User(email=invitation.email, display_name=display_name or ""))
 
@@ -226,7 +269,63 @@ def invitation_accept(
                 )
                 audit_append(convening=None, actor=existing, verb="user.created", target=existing)
             _claim(locked, existing, now)
+            # The token came to this address: the account has proved it (and may sign in
+            # under mandatory verification, and be added by address from now on).
+            email_address_verify(user=existing)
             membership = _membership_from(locked, existing)
     except IntegrityError as exc:
         raise Gone("This invitation has already been used.") from exc
     return membership
+
+
+def member_add_by_email(
+    *,
+    actor: User,
+    convening: Convening,
+    email: str,
+    role: str,
+    stakeholder_group: str = "",
+    organization: Organization | None = None,
+    head_of_delegation: bool = False,
+) -> Membership | Invitation:
+    """Add the account that has proved ``email`` (a verified address) as a member; invite any
+    other address, which accepting the mailed link proves.
+
+    Anyone can sign up under any address, so an unverified account is never linked: that would
+    let an impostor of minister@gov.example into a private convening. And the answer for an
+    address without a verified account is the same whether some account has it or not, so
+    adding members doesn't tell who has signed up.
+    """
+    email = User.objects.normalize_email(email).strip().lower()
+    check_member_fields(
+        role=role,
+        stakeholder_group=stakeholder_group,
+        organization=organization,
+        head=head_of_delegation,
+    )
+    user = email_verified_account(email)
+    if user is not None:
+        return member_add(
+            actor=actor,
+            convening=convening,
+            user=user,
+            role=role,
+            stakeholder_group=stakeholder_group,
+            organization=organization,
+            head_of_delegation=head_of_delegation,
+        )
+    if head_of_delegation:
+        raise DomainError(
+            "This address is invited rather than added, and an invitation can't make a head "
+            "of delegation: send it without, and set it once they have joined.",
+            field="head_of_delegation",
+        )
+    invitation, _token = invitation_create(
+        actor=actor,
+        convening=convening,
+        email=email,
+        role=role,
+        stakeholder_group=stakeholder_group,
+        organization=organization,
+    )
+    return invitation

@@ -22,6 +22,8 @@ class Reader:
     user: Any
     membership: Membership | None
     organizer: bool
+    # Whether comments said from now on would show their authors to this reader; each comment
+    # keeps its own attribution (``names_author``).
     names: bool
     show_country: bool
 
@@ -39,12 +41,18 @@ def reader_for(user: Any, framework: Framework) -> Reader:
     )
 
 
+def names_author(comment: Comment, reader: Reader) -> bool:
+    """Whether the reader sees who wrote the comment: organizers always; others when it was
+    said on the record (the attribution under which it was said, not the convening's now)."""
+    return reader.organizer or comment.attribution == Convening.Attribution.NAMED
+
+
 def author_of(comment: Comment, reader: Reader) -> dict[str, Any] | None:
     """The author as this reader may see them: named, or only by group in Chatham House mode."""
     if comment.status == Comment.Status.DELETED:
         return None
     org = comment.author_organization
-    if reader.names:
+    if names_author(comment, reader):
         return {
             "id": comment.author_id,
             "display_name": comment.author.display_name,

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from convene.models import Organization, StakeholderGroup
+from convene.models import Convening, Organization, StakeholderGroup
 from deliberation.text.models import Amendment, Clause, ClauseVersion
 
 
@@ -41,6 +41,12 @@ class Comment(models.Model):
         Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     author_role = models.CharField(max_length=12, blank=True, default="")
+    # The convening's attribution when this was said, kept for ever: a comment made under
+    # group (Chatham House) attribution never names its author to non-organizers, whatever
+    # the convening's mode becomes later; one made on the record stays on the record.
+    attribution = models.CharField(
+        max_length=8, choices=Convening.Attribution.choices, default=Convening.Attribution.NAMED
+    )
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.VISIBLE)

@@ -153,6 +153,9 @@ class Amendment(models.Model):
     clause = models.ForeignKey(Clause, on_delete=models.PROTECT, related_name="amendments")
     base_version = models.ForeignKey(ClauseVersion, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(max_length=50_000)
+    # The word diff from base_version.text to text (deliberation.text.diff operations), stored
+    # when the amendment is proposed or rebased, so that showing it never diffs (issue 8).
+    diff_ops = models.JSONField(default=list, blank=True, editable=False)
     spec = models.JSONField(null=True, blank=True)
     rationale = models.TextField(max_length=10_000)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -45,6 +45,8 @@ def amendment_list(*, clause: Clause) -> QuerySet[Amendment]:
     return (
         Amendment.objects.filter(clause=clause)
         .select_related("clause", "base_version", "author", "decided_by", "resulting_version")
+        # The stored diff_ops already hold what the base text contributes to the display.
+        .defer("base_version__text")
         .order_by("-created_at", "-id")
     )
 

@@ -9,14 +9,26 @@ from django import forms
 
 from convene.errors import DomainError
 from convene.models import Convening, Organization, Role, StakeholderGroup
+from convene.plaintext import single_line_problem
 
 GROUP_CHOICES = [("", "— none —"), *StakeholderGroup.choices]
+
+
+class SingleLineField(forms.CharField):
+    """A title or a name: one line, without control characters or bidirectional overrides
+    (``convene.plaintext``), refused next to the field as the API refuses it."""
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        problem = single_line_problem(value or "")
+        if problem is not None:
+            raise forms.ValidationError(problem, code="not_single_line")
 
 
 class SignupForm(forms.Form):
     """Extra fields for allauth's sign-up form."""
 
-    display_name = forms.CharField(max_length=120, label="Display name")
+    display_name = SingleLineField(max_length=120, label="Display name")
 
     def signup(self, request: Any, user: Any) -> None:
         user.display_name = self.cleaned_data["display_name"].strip()
@@ -47,7 +59,7 @@ class OrganizationChoiceMixin:
 
 
 class ConveningForm(forms.Form):
-    title = forms.CharField(max_length=200)
+    title = SingleLineField(max_length=200)
     description = forms.CharField(
         required=False,
         max_length=20_000,
@@ -79,7 +91,7 @@ class MemberForm(OrganizationChoiceMixin, forms.Form):
 
 
 class AcceptWithNewAccountForm(forms.Form):
-    display_name = forms.CharField(max_length=120, label="Display name")
+    display_name = SingleLineField(max_length=120, label="Display name")
     password = forms.CharField(
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), strip=False
     )

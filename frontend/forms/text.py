@@ -16,6 +16,7 @@ from convene.errors import DomainError
 from deliberation.models import ClauseKind
 from deliberation.text import specs
 from deliberation.text.services.common import SpecError
+from frontend.forms import SingleLineField
 
 SPEC_KINDS = [kind for kind in ClauseKind.values if specs.has_spec(kind)]
 MARKDOWN_HELP = "Markdown: *emphasis*, **strong**, lists, links. No images or HTML."
@@ -119,7 +120,7 @@ class SpecFieldsMixin:
 
 
 class FrameworkForm(forms.Form):
-    title = forms.CharField(max_length=200)
+    title = SingleLineField(max_length=200)
     preamble = forms.CharField(
         required=False,
         max_length=50_000,
@@ -144,7 +145,7 @@ class ClauseForm(SpecFieldsMixin, forms.Form):
     only the chosen kind's fieldset is read."""
 
     kind = forms.ChoiceField(choices=ClauseKind.choices)
-    title = forms.CharField(max_length=200)
+    title = SingleLineField(max_length=200)
     text = forms.CharField(
         max_length=50_000, widget=forms.Textarea(attrs={"rows": 10}), help_text=MARKDOWN_HELP
     )

@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
-from frontend.views.people import convenings, invitations, members
+from frontend.views.people import account, convenings, invitations, members
 from frontend.views.text import frameworks as drafting
 from frontend.views.text import proposals as drafting_proposals
 
@@ -38,6 +38,10 @@ urlpatterns = [
         name="invitation_revoke",
     ),
     path("invitations/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
+    path("account/tokens/", account.api_tokens, name="api_tokens"),
+    path(
+        "account/tokens/<int:token_id>/revoke/", account.api_token_revoke, name="api_token_revoke"
+    ),
     # Drafting: frameworks, clauses, versions, amendments and alternatives.
     path("c/<slug:slug>/frameworks/new/", drafting.framework_new, name="framework_new"),
     path("f/<slug:slug>/", drafting.framework_detail, name="framework_detail"),

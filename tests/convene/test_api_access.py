@@ -66,7 +66,7 @@ def _visible(*, private: bool) -> dict[str, int]:
 
 
 # (method, url template, body template, expectations(private) -> {actor: status})
-# Placeholders: {slug}, {org}, {member}, {invitation}, {token}.
+# Placeholders: {slug}, {org}, {member}, {invitation}, {token}, {api_token}.
 TABLE: list[tuple[str, str, dict[str, Any] | None, Any]] = [
     ("get", "/healthz", None, lambda private: _everyone(200)),
     (
@@ -76,6 +76,9 @@ TABLE: list[tuple[str, str, dict[str, Any] | None, Any]] = [
         lambda private: _everyone(200),
     ),
     ("get", "/api/v1/me/", None, lambda private: _signed_in(200)),
+    ("get", "/api/v1/auth/tokens/", None, lambda private: _signed_in(200)),
+    # Someone else's token (a member who is none of the actors): as if it did not exist.
+    ("delete", "/api/v1/auth/tokens/{api_token}/", None, lambda private: _signed_in(404)),
     ("get", "/api/v1/organizations/", None, lambda private: _everyone(200)),
     (
         "post",
@@ -182,12 +185,14 @@ def test_authorization_table(
         role=Role.OBSERVER,
     )
     target = Membership.objects.get(convening=world.convening, user=world.civil_society)
+    api_token, _key = services.api_token_create(user=world.civil_society, name="theirs")
     path = url.format(
         slug=world.convening.slug,
         org=world.org_gov.pk,
         member=target.pk,
         invitation=invitation.pk,
         token=token,
+        api_token=api_token.pk,
     )
     client = client_for(world.actor(actor))
     response = (
@@ -215,6 +220,7 @@ def test_the_table_covers_every_people_side_api_route() -> None:
         .replace("{member}", "<int:pk>")
         .replace("{invitation}", "<int:pk>")
         .replace("{token}", "<str:token>")
+        .replace("{api_token}", "<int:pk>")
         for _m, url, _b, _e in TABLE
     }
     assert routes <= covered, routes - covered

@@ -188,7 +188,17 @@ def _cases() -> list[Any]:
     # Domain rules checked by the services, answered with the same shape.
     add("member_add", "stakeholder_group", "", "participant-without-group")
     add("invitation_create", "stakeholder_group", "", "participant-without-group")
-    add("member_add", "email", "nobody@example.org", "unknown-account")
+    # Single-line fields refuse line breaks and bidirectional overrides (issue 8, point 9);
+    # an address without an account is no longer refused but invited (point 5).
+    for endpoint, field in [
+        ("organization_create", "name"),
+        ("convening_create", "title"),
+        ("convening_create", "slug"),
+        ("convening_update", "title"),
+        ("invitation_accept", "display_name"),
+    ]:
+        add(endpoint, field, "one\r\nBcc: two@example.org", "line-break")
+        add(endpoint, field, "txt\u202eexe", "rtl-override")
     add("invitation_accept", "password", "short", "weak-password")
     add("invitation_accept", "password", "password", "common-password")
     return cases

@@ -286,12 +286,15 @@ def test_member_add_by_email(world: World) -> None:
     assert _membership(world, newcomer).head_of_delegation
 
 
-def test_member_add_with_an_unknown_email_is_400(world: World) -> None:
+def test_member_add_of_an_address_without_an_account_invites_it(world: World) -> None:
+    # Was a 400 naming the unknown address; it told anyone who had an account (issue 8.5).
     response = client_for(world.organizer).post(
         _members_url(world), {"email": "nobody@example.org", "role": "observer"}, format="json"
     )
-    assert response.status_code == 400
-    assert "email" in response.json()["errors"]
+    assert response.status_code == 202
+    body = response.json()
+    assert (body["email"], body["status"]) == ("nobody@example.org", "pending")
+    assert Invitation.objects.filter(convening=world.convening, email="nobody@example.org").exists()
 
 
 def test_member_add_of_a_member_is_409(world: World) -> None:

@@ -89,6 +89,8 @@ def _user(local: str, name: str) -> User:
     user = User.objects.filter(email=_email(local)).first()
     if user is None:
         user = services.user_create(email=_email(local), password=DEMO_PASSWORD, display_name=name)
+    # Sign-in needs a verified address (ACCOUNT_EMAIL_VERIFICATION); demo addresses get no mail.
+    services.email_address_verify(user=user)
     return user
 
 

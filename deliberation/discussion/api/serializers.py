@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
 
-from convene.api.fields import StrictCharField
+from convene.api.fields import SingleLineCharField, StrictCharField
 from deliberation.discussion.attribution import author_of
 from deliberation.discussion.permissions import shows_content
 from deliberation.models import Amendment, Comment, Disposition, Flag, Reaction
@@ -30,7 +30,7 @@ class CommentAuthorSerializer(serializers.Serializer):
 class DispositionSerializer(serializers.ModelSerializer):
     version = serializers.SerializerMethodField()
     amendment: serializers.PrimaryKeyRelatedField[Amendment] = serializers.PrimaryKeyRelatedField(
-        read_only=True
+        read_only=True, allow_null=True
     )
 
     class Meta:
@@ -152,12 +152,12 @@ class FlagSerializer(serializers.ModelSerializer):
 
 
 class FlagInputSerializer(serializers.Serializer):
-    reason = StrictCharField(max_length=500)
+    reason = SingleLineCharField(max_length=500)
 
 
 class ModerateInputSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=[("hide", "hide"), ("restore", "restore")])
-    reason = StrictCharField(max_length=500)
+    reason = SingleLineCharField(max_length=500)
 
 
 class DispositionInputSerializer(serializers.Serializer):

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.pagination import CursorPagination
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from convene.api.input import signed_in, validated
+from convene.api.pagination import CursorPagination
 from convene.api.permissions import Needs
 from convene.api.throttling import CommentPostThrottle
 from convene.errors import DomainError
+from convene.models import StakeholderGroup
 from convene.parsing import fits_column, parse_id
 from convene.permissions import Need
 from deliberation.discussion import selectors, services
@@ -50,13 +52,28 @@ def _one(request: Request, comment: Comment) -> dict[str, Any]:
     return CommentSerializer(fresh, context=comment_context(request, framework, [fresh])).data  # type: ignore[return-value]
 
 
+OUTCOMES = [*Disposition.Outcome.values, selectors.AWAITING]
+ID = {"type": "integer", "minimum": 1}
+# Query-string booleans, as OpenAPI clients write them.
+TRUTH = {"true": True, "1": True, "false": False, "0": False}
+
+
+def _query_choice(request: Request, name: str, choices: Any) -> str | None:
+    """``?name=`` as one of ``choices`` (booleans in any case), None when absent; 400 otherwise,
+    a blank value included, so a misspelt filter never silently lists everything."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    value = raw.lower() if choices is TRUTH else raw
+    if value not in choices:
+        raise DomainError(f"Use one of {', '.join(choices)}.", field=name)
+    return value
+
+
 class CommentCursor(CursorPagination):
     """Keyset pagination by id: stable while new comments arrive, each comment exactly once."""
 
     ordering = "id"
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
 
 class CommentListView(generics.ListAPIView):
@@ -85,14 +102,15 @@ class CommentListView(generics.ListAPIView):
                     if fits_column(comment_id)
                     else queryset.none()
                 )
-        if self.request.query_params.get("top_level") in {"1", "true"}:
+        top_level = _query_choice(self.request, "top_level", TRUTH)
+        if top_level is not None and TRUTH[top_level]:
             queryset = queryset.filter(parent=None)
         return queryset
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("parent", int, description="only direct replies to this comment"),
-            OpenApiParameter("root", int, description="only this thread"),
+            OpenApiParameter("parent", ID, description="only direct replies to this comment"),
+            OpenApiParameter("root", ID, description="only this thread"),
             OpenApiParameter("top_level", bool, description="only top-level comments"),
         ]
     )
@@ -134,8 +152,9 @@ class CommentDetailView(_OnComment):
         services.comment_edit(actor=signed_in(request), comment=self.target, body=data["body"])
         return Response(_one(request, self.target))
 
-    @extend_schema(responses=CommentSerializer)
+    @extend_schema(responses={200: CommentSerializer})
     def delete(self, request: Request, pk: int) -> Response:
+        """Deletes the comment; answers the tombstone that keeps its replies in place."""
         services.comment_delete(actor=signed_in(request), comment=self.target)
         return Response(_one(request, self.target))
 
@@ -149,8 +168,9 @@ class ReactionView(_OnComment):
         services.reaction_set(actor=signed_in(request), comment=self.target, stance=data["stance"])
         return Response(_one(request, self.target))
 
-    @extend_schema(responses=CommentSerializer)
+    @extend_schema(responses={200: CommentSerializer})
     def delete(self, request: Request, pk: int) -> Response:
+        """Takes back your reaction; answers the comment with its counts."""
         services.reaction_set(actor=signed_in(request), comment=self.target, stance=None)
         return Response(_one(request, self.target))
 
@@ -210,22 +230,30 @@ class DispositionTableView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("outcome", str, description="an outcome, or awaiting_response"),
-            OpenApiParameter("group", str, description="the commenter's stakeholder group"),
-            OpenApiParameter("format", str, enum=["json", "csv"]),
+            OpenApiParameter("outcome", str, enum=OUTCOMES, description="only this outcome"),
+            OpenApiParameter(
+                "group",
+                str,
+                enum=StakeholderGroup.values,
+                description="only the comments of this stakeholder group",
+            ),
+            OpenApiParameter(
+                "format", str, enum=["json", "csv"], description="`csv`: the table as CSV"
+            ),
         ],
-        responses=DispositionRowSerializer(many=True),
+        responses={
+            (200, "application/json"): DispositionRowSerializer(many=True),
+            (200, "text/csv"): OpenApiTypes.STR,
+        },
     )
     def get(self, request: Request, slug: str) -> Response:
         framework = self.target
-        outcome = request.query_params.get("outcome") or None
-        valid_outcomes = {*Disposition.Outcome.values, selectors.AWAITING}
-        if outcome and outcome not in valid_outcomes:
-            raise DomainError(
-                f"Unknown outcome; use one of {', '.join(sorted(valid_outcomes))}.", field="outcome"
-            )
+        # DRF's negotiation refuses an unknown ?format= (404) but reads a blank one as none.
+        _query_choice(request, "format", ["json", "csv"])
         comments = selectors.disposition_table(
-            framework=framework, outcome=outcome, group=request.query_params.get("group") or None
+            framework=framework,
+            outcome=_query_choice(request, "outcome", OUTCOMES),
+            group=_query_choice(request, "group", StakeholderGroup.values),
         )
         reader = reader_for(request.user, framework)
         response = Response([selectors.disposition_record(c, reader) for c in comments])
@@ -236,4 +264,11 @@ class DispositionTableView(APIView):
             response["Content-Disposition"] = (
                 f'attachment; filename="{framework.slug}-dispositions.csv"'
             )
+        return response
+
+    def handle_exception(self, exc: Exception) -> Response:
+        # An error is JSON like everywhere in the API, also when the table was asked for as CSV.
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
         return response

@@ -12,6 +12,7 @@ from convene.audit import audit_append
 from convene.errors import Conflict, DomainError
 from convene.models import Convening, Membership, User
 from convene.permissions import membership_of
+from convene.plaintext import clean_single_line
 from convene.text import render_markdown
 from deliberation.discussion import anchors
 from deliberation.discussion.permissions import (
@@ -56,17 +57,18 @@ def _clean_reason(reason: Any, field: str = "reason") -> str:
         raise DomainError("Give a reason.", field=field)
     if len(reason) > MAX_REASON:
         raise DomainError(f"At most {MAX_REASON} characters.", field=field)
-    return reason.strip()
+    return clean_single_line(reason, field=field)
 
 
-def _speaker(actor: User, framework: Framework) -> User | None:
+def _speaker(actor: User, framework: Framework, comment: Comment | None = None) -> User | None:
     """Who the public audit record names for what a member says or flags.
 
     Under group (Chatham House) attribution, nobody: the record would otherwise map each comment
     to its author. The event then carries the stakeholder group in its payload instead; the
     comment row keeps the author for organizers.
     """
-    return None if framework.convening.attribution == Convening.Attribution.GROUP else actor
+    attribution = comment.attribution if comment else framework.convening.attribution
+    return None if attribution == Convening.Attribution.GROUP else actor
 
 
 def _mentions(body: str, framework: Framework) -> list[User]:
@@ -129,6 +131,7 @@ def _create_comment(
         author_group=membership.stakeholder_group,
         author_organization=membership.organization,
         author_role=membership.role,
+        attribution=clause.framework.convening.attribution,
     )
     if parent is None:
         Comment.objects.filter(pk=comment.pk).update(root=comment)
@@ -212,7 +215,7 @@ def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
         comment.mentions.set(_mentions(body, framework))
         audit_append(
             convening=framework.convening,
-            actor=_speaker(actor, framework),
+            actor=_speaker(actor, framework, comment),
             verb="comment.edited",
             target=comment,
         )
@@ -232,7 +235,7 @@ def comment_delete(*, actor: User, comment: Comment) -> Comment:
         comment.mentions.clear()
         audit_append(
             convening=framework.convening,
-            actor=_speaker(actor, framework),
+            actor=_speaker(actor, framework, comment),
             verb="comment.deleted",
             target=comment,
         )

@@ -7,16 +7,33 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from convene.api.fields import StrictCharField
-from convene.api.serializers import UserBriefSerializer
+from convene.api.fields import SingleLineCharField, StrictCharField
+from convene.api.serializers import SlugInputField, UserBriefSerializer
 from convene.models import Convening
 from convene.text import render_markdown
 from deliberation.models import Alternative, Amendment, Clause, ClauseKind, ClauseVersion, Framework
 from deliberation.text import gates, specs
 
 
+def _spec_schema() -> dict[str, Any]:
+    """Every kind's spec schema (``specs.SCHEMAS``, served by ``/clause-kinds/``) as OpenAPI:
+    one of the spec objects, or null for the kinds that have none."""
+    variants = [
+        {key: value for key, value in schema.items() if key != "$schema"}
+        for kind, schema in specs.SCHEMAS.items()
+        if specs.has_spec(kind)
+    ]
+    return {
+        "oneOf": variants,
+        "description": "The structured spec of a trigger, lift-condition, verification or "
+        "adjudication clause (the one its kind takes, see `/api/v1/clause-kinds/`); null for "
+        "the other kinds.",
+    }
+
+
+@extend_schema_field(_spec_schema(), component_name="ClauseSpec")
 class AnyJSONField(serializers.JSONField):
-    """A spec: any JSON value, checked against the kind's schema by the service."""
+    """A spec: checked against the kind's schema by the service."""
 
 
 # --- output ---------------------------------------------------------------------------------
@@ -90,10 +107,10 @@ class VersionSerializer(serializers.ModelSerializer):
     accepted_by = UserBriefSerializer(allow_null=True, read_only=True)
     spec = AnyJSONField(allow_null=True)
     amendment: serializers.PrimaryKeyRelatedField[Amendment] = serializers.PrimaryKeyRelatedField(
-        read_only=True
+        read_only=True, allow_null=True
     )
     alternative: serializers.PrimaryKeyRelatedField[Alternative] = (
-        serializers.PrimaryKeyRelatedField(read_only=True)
+        serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     )
 
     class Meta:
@@ -198,13 +215,13 @@ _TEXT: dict[str, Any] = {"max_length": 50_000, "trim_whitespace": False}
 
 
 class FrameworkInputSerializer(serializers.Serializer):
-    title = StrictCharField(max_length=200)
+    title = SingleLineCharField(max_length=200)
     preamble = StrictCharField(max_length=50_000, required=False, allow_blank=True, default="")
-    slug = StrictCharField(max_length=80, required=False)
+    slug = SlugInputField(max_length=80, required=False)
 
 
 class FrameworkUpdateSerializer(serializers.Serializer):
-    title = StrictCharField(max_length=200, required=False)
+    title = SingleLineCharField(max_length=200, required=False)
     preamble = StrictCharField(max_length=50_000, required=False, allow_blank=True)
 
 
@@ -235,7 +252,7 @@ class TransitionResultSerializer(FrameworkSerializer):
 
 class ClauseInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ClauseKind.choices)
-    title = StrictCharField(max_length=200)
+    title = SingleLineCharField(max_length=200)
     text = StrictCharField(**_TEXT)
     spec = AnyJSONField(required=False, allow_null=True, default=None)
     rationale = StrictCharField(max_length=10_000, required=False, allow_blank=True)
@@ -243,7 +260,7 @@ class ClauseInputSerializer(serializers.Serializer):
 
 class ClauseUpdateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ClauseKind.choices, required=False)
-    title = StrictCharField(max_length=200, required=False)
+    title = SingleLineCharField(max_length=200, required=False)
     text = StrictCharField(required=False, **_TEXT)
     spec = AnyJSONField(required=False, allow_null=True)
     rationale = StrictCharField(max_length=10_000, required=False, allow_blank=True)

@@ -180,6 +180,9 @@ class VersionDetailView(APIView):
         return Response(serializers.VersionSerializer(version).data)
 
 
+VERSION = {"type": "integer", "minimum": 1}
+
+
 class DiffView(APIView):
     permission_classes = [Needs]
     access = staticmethod(access_clause)
@@ -187,8 +190,8 @@ class DiffView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("from", int, required=True, description="older version number"),
-            OpenApiParameter("to", int, required=True, description="newer version number"),
+            OpenApiParameter("from", VERSION, required=True, description="older version number"),
+            OpenApiParameter("to", VERSION, required=True, description="newer version number"),
         ],
         responses=serializers.DiffSerializer,
     )

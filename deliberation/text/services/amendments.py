@@ -11,6 +11,7 @@ from convene.audit import audit_append
 from convene.errors import DomainError
 from convene.models import User
 from deliberation.models import Amendment, Clause, Framework
+from deliberation.text import diff
 from deliberation.text.permissions import (
     can_accept,
     can_decide,
@@ -31,7 +32,8 @@ def amendment_propose(
     *, actor: User, clause: Clause, text: str, spec: Any = ..., rationale: str
 ) -> Amendment:
     """Propose a replacement for the clause's current version. Without ``spec`` the current
-    spec is kept."""
+    spec is kept. The word diff against that version is stored with it, for every page that
+    shows the amendment."""
     text = clean_text(text)
     why = clean_rationale(rationale)
     with transaction.atomic():
@@ -43,7 +45,13 @@ def amendment_propose(
         base = clause.current_version
         assert base is not None, "only null inside clause_create, before the first version"
         amendment = Amendment.objects.create(
-            clause=clause, base_version=base, text=text, spec=new_spec, rationale=why, author=actor
+            clause=clause,
+            base_version=base,
+            text=text,
+            diff_ops=diff.diff(base.text, text),
+            spec=new_spec,
+            rationale=why,
+            author=actor,
         )
         audit_append(
             convening=framework.convening,
@@ -140,7 +148,8 @@ def amendment_rebase(
     spec: Any = ...,
     rationale: str | None = None,
 ) -> Amendment:
-    """Move an open amendment onto the clause's current version, optionally with new wording."""
+    """Move an open amendment onto the clause's current version, optionally with new wording;
+    its stored diff is recomputed against that version."""
     with transaction.atomic():
         amendment, clause, framework = _lock_amendment(amendment)
         can_rebase(actor, amendment).enforce()
@@ -153,6 +162,7 @@ def amendment_rebase(
         current = clause.current_version
         assert current is not None, "only null inside clause_create, before the first version"
         amendment.base_version = current
+        amendment.diff_ops = diff.diff(current.text, amendment.text)
         amendment.save()
         audit_append(
             convening=framework.convening,

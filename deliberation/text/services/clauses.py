@@ -10,6 +10,7 @@ from django.db.models import F, Max
 from convene.audit import audit_append
 from convene.errors import DomainError
 from convene.models import User
+from convene.plaintext import clean_single_line
 from deliberation.models import Clause, ClauseKind, Framework
 from deliberation.text.permissions import can_edit_clauses
 from deliberation.text.services.common import (
@@ -41,7 +42,7 @@ def clause_create(
     """Append a clause at the end of the framework, with its first version."""
     if kind not in ClauseKind.values:
         raise DomainError(f"Unknown kind {kind!r}.", field="kind")
-    title = title.strip()
+    title = clean_single_line(title, field="title")
     if not title:
         raise DomainError("A title is required.", field="title")
     text = clean_text(text)
@@ -103,10 +104,11 @@ def clause_update(
         can_edit_clauses(actor, framework).enforce()
         new_kind, new_text, new_spec = _revision(clause, kind=kind, text=text, spec=spec)
         changes: dict[str, Any] = {}
-        if title is not None and title.strip() != clause.title:
-            if not title.strip():
+        title = None if title is None else clean_single_line(title, field="title")
+        if title is not None and title != clause.title:
+            if not title:
                 raise DomainError("A title is required.", field="title")
-            changes["title"] = clause.title = title.strip()
+            changes["title"] = clause.title = title
         revised = new_text != clause.text or new_spec != clause.spec or new_kind != clause.kind
         if revised:
             why = clean_rationale(rationale)

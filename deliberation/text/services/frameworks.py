@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from convene.audit import audit_append
 from convene.errors import Conflict, DomainError
 from convene.models import Convening, User
+from convene.plaintext import clean_single_line
 from deliberation.models import Framework
 from deliberation.text.permissions import can_edit_framework, can_transition
 
@@ -27,7 +28,7 @@ def _unique_slug(title: str) -> str:
 def framework_create(
     *, actor: User, convening: Convening, title: str, preamble: str = "", slug: str | None = None
 ) -> Framework:
-    title = title.strip()
+    title = clean_single_line(title, field="title")
     if not title:
         raise DomainError("A title is required.", field="title")
     if slug is not None:
@@ -62,7 +63,7 @@ def framework_update(*, actor: User, framework: Framework, **changes: Any) -> Fr
     if unknown:
         raise DomainError(f"Cannot change {', '.join(sorted(unknown))}.")
     if "title" in changes:
-        changes["title"] = changes["title"].strip()
+        changes["title"] = clean_single_line(changes["title"], field="title")
         if not changes["title"]:
             raise DomainError("A title is required.", field="title")
     with transaction.atomic():

@@ -30,7 +30,7 @@ from deliberation.text.permissions import (
 )
 from frontend.forms.text import DecisionForm, ResolveForm
 from frontend.views.discussion.threads import comments_context
-from frontend.views.text.diff import compare_context
+from frontend.views.text.diff import compare_choice
 
 ARTICLE = "frontend/drafting/partials/clause_article.html"
 
@@ -61,7 +61,8 @@ def _amendment_rows(
             {
                 "amendment": a,
                 "stale": stale,
-                "diff_html": diff.render_html(diff.diff(a.base_version.text, a.text)),
+                # Stored by the service when proposed or rebased: a page view never diffs.
+                "diff_html": diff.render_html(a.diff_ops),
                 "spec_rows": spec_rows(clause.kind, a.spec)
                 if a.spec != a.base_version.spec
                 else [],
@@ -133,7 +134,8 @@ def clause_context(
         "can_propose": bool(can_propose(request.user, clause)),
         "decision_form": DecisionForm(),
         "action_error": action_error or {},
-        "compare": compare_context(versions, request.GET) if versions else {},
+        # Only the compare form: the diff itself is the history view's (htmx), on demand.
+        "compare": compare_choice(versions, request.GET) if versions else {},
         "done": done,
     }
 

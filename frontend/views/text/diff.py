@@ -50,25 +50,34 @@ def version_numbers(params: QueryDict, versions: list[ClauseVersion]) -> tuple[i
     return numbers["from"], numbers["to"], error
 
 
-def compare_context(versions: list[ClauseVersion], params: QueryDict) -> dict[str, Any]:
-    """What the compare form and the diff partial show; ``versions`` is the clause's whole list,
-    ordered by number, so picking the two costs no query."""
+def compare_choice(versions: list[ClauseVersion], params: QueryDict) -> dict[str, Any]:
+    """What the compare form shows: the two versions chosen and the view, without diffing
+    them; ``versions`` is the clause's whole list, ordered by number, so picking the two costs
+    no query."""
     number_from, number_to, error = version_numbers(params, versions)
     by_number = {v.number: v for v in versions}
-    old, new = by_number[number_from], by_number[number_to]
-    ops = diff.diff(old.text, new.text)
     side = params.get("view") == "side"
-    context: dict[str, Any] = {
-        "old": old,
-        "new": new,
+    return {
+        "old": by_number[number_from],
+        "new": by_number[number_to],
         "view": "side" if side else "inline",
         "error": error,
+    }
+
+
+def compare_context(versions: list[ClauseVersion], params: QueryDict) -> dict[str, Any]:
+    """What the compare form and the diff partial show: the choice and the diff between the
+    two versions (bounded in time by ``diff.diff`` whatever the texts)."""
+    context = compare_choice(versions, params)
+    old, new = context["old"], context["new"]
+    ops = diff.diff(old.text, new.text)
+    context |= {
         "identical": old.text == new.text,
         "spec_changes": diff.spec_changes(old.spec, new.spec),
         # Safe: diff.render_html and side_by_side escape every piece of text they wrap.
         "inline_html": mark_safe(diff.render_html(ops)),  # noqa: S308
     }
-    if side:
+    if context["view"] == "side":
         old_html, new_html = side_by_side(ops)
         context["old_html"], context["new_html"] = mark_safe(old_html), mark_safe(new_html)  # noqa: S308
     return context

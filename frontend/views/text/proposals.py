@@ -167,6 +167,9 @@ def _call_amendment_service(request: HttpRequest, amendment: Amendment, action: 
     else:
         rebase = RebaseForm(request.POST)
         text = rebase.cleaned_data["text"] if rebase.is_valid() else None
+        if text is None and request.POST.get("text", "").strip():
+            # New wording the form refuses (too long) is refused, not silently dropped.
+            raise DomainError(str(rebase.errors["text"][0]), field="text")
         services.amendment_rebase(actor=actor, amendment=amendment, text=text)
 
 

@@ -1,0 +1,212 @@
+"""The OpenAPI schema as the server answers (drf-spectacular's ``AutoSchema``, made exact).
+
+What spectacular can't infer from a view is filled in here, once for every operation, rather than
+by decorating each view:
+
+- the error answers: the one error shape (``Error``, from ``convene.api.errors``) under each
+  status the operation can answer (400 for input, 401/403 for credentials and refusals, 404 for a
+  path or a page that names nothing, 409 and 429 for writes), keeping any description a view
+  gives for one of them;
+- who may call it without credentials: reads of views resolved by ``Needs`` (an anonymous
+  reader gets the public object, and 404 for a private one); a view with ``members_only = True``
+  (a member list) also refuses reads with 403, to a non-member of a public convening;
+- what a request's strings may hold, as the fields and filters check it: surrounding whitespace
+  is trimmed before a field may be blank, single-line fields refuse control and bidirectional
+  characters (``convene.plaintext``), and no field takes NUL or a lone surrogate.
+
+``schemathesis`` checks all of this against the running server (``.ci/schemathesis``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django_countries import countries
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from rest_framework import serializers
+from rest_framework.permissions import SAFE_METHODS
+
+from convene.api.fields import SingleLineCharField
+from convene.api.permissions import Needs
+from convene.permissions import Need
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every error the API answers (``convene.api.errors``)."""
+
+    detail = serializers.CharField(help_text="One readable sentence.")
+    errors = serializers.DictField(  # type: ignore[assignment]  # a field named like Serializer.errors
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Field path (dotted when nested: `spec.threshold`, `order.2`) → messages; "
+        "`{}` when the error is not about a field.",
+    )
+
+
+ERROR_DESCRIPTIONS = {
+    "400": "The input is malformed or invalid; `errors` names the fields.",
+    "401": "Credentials are needed, or the token sent is invalid, expired or revoked.",
+    "403": "Not yours to do (or, signed in with a session, the CSRF token is missing).",
+    "404": "It does not exist, or it is private and you are not a member (or no such page).",
+    "409": "Valid, but the current state forbids it; `detail` says why.",
+    "410": "It existed but can no longer be used.",
+    "429": "Rate limit hit; `Retry-After` says in how many seconds to try again.",
+}
+RETRY_AFTER = {
+    "Retry-After": {
+        "schema": {"type": "integer"},
+        "description": "Seconds to wait before trying again.",
+    }
+}
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    """``Authorization: Token <key>`` (``convene.api.authentication``)."""
+
+    target_class = "convene.api.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "Send `Authorization: Token <key>`: the word `Token`, one space, then "
+            "a key from `POST /api/v1/auth/token/`. Keys expire; list and revoke yours at "
+            "`/api/v1/auth/tokens/`.",
+        }
+
+
+def country_code_schema() -> dict[str, Any]:
+    """An ISO 3166-1 alpha-2 code as the server takes it: exactly two letters, in any case."""
+    codes = "|".join(f"[{a}{a.lower()}][{b}{b.lower()}]" for (a, b), _name in countries)
+    return {
+        "type": "string",
+        "pattern": f"^(?:{codes})$",
+        "description": "ISO 3166-1 alpha-2 country code, e.g. `DE` (stored upper case).",
+    }
+
+
+def slug_schema() -> dict[str, Any]:
+    """A slug as the services take it: stripped and lower-cased, then what ``slugify`` leaves
+    unchanged (letters, digits, ``_`` and single hyphens, a letter or digit at either end)."""
+    first_or_last, inner = "[A-Za-z0-9]", "[A-Za-z0-9_]"
+    one_part = f"{first_or_last}(?:{inner}*{first_or_last})?"
+    parts = f"{first_or_last}{inner}*(?:-{inner}+)*-{inner}*{first_or_last}"
+    return {
+        "type": "string",
+        "pattern": rf"^\s*(?:{one_part}|{parts})\s*$",
+        "description": "Lower-case letters, digits, `_` and single hyphens, e.g. `brake-2026`; "
+        "made from the title when left out.",
+    }
+
+
+# DRF refuses NUL in every CharField; single-line fields also refuse control characters (Cc),
+# line and paragraph separators and bidirectional controls. (Lone surrogates are refused too,
+# but no UTF-8 text holds one, and regex engines such as Rust's refuse them in a pattern.)
+_NEVER = r"\x00"
+_NOT_ONE_LINE = r"\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+
+
+def text_pattern(field: serializers.CharField) -> str:
+    """A regular expression for what ``field`` accepts as sent.
+
+    A trimmed field counts only what is left after trimming (the server strips, then checks), so
+    the pattern allows any whitespace around a core that must not be empty unless the field may
+    be blank; a single-line field's characters are checked after trimming too."""
+    bad = _NOT_ONE_LINE if isinstance(field, SingleLineCharField) else _NEVER
+    edge, inner = rf"[^\s{bad}]", f"[^{bad}]"
+    if not field.trim_whitespace:
+        # Kept as sent (texts, bodies, quotes), but the services refuse one that is all blank;
+        # a password is taken as it is.
+        if field.allow_blank or field.style.get("input_type") == "password":
+            return f"^{inner}*$"
+        return f"^{inner}*{edge}{inner}*$"
+    minimum = max(field.min_length or 1, 1)
+    if minimum == 1:
+        core = rf"{edge}(?:{inner}*{edge})?"
+    else:
+        core = rf"{edge}{inner}{{{minimum - 2},}}{edge}"
+    if field.allow_blank:
+        # spectacular offers the empty string as its own ``oneOf`` branch: exclude it here.
+        return rf"^(?:\s+|\s*{core}\s*)$"
+    return rf"^\s*{core}\s*$"
+
+
+class AutoSchema(SpectacularAutoSchema):
+    def get_auth(self) -> list[dict[str, Any]]:
+        auths = super().get_auth()
+        if not any(auths):
+            return auths
+        anonymous = {} in auths
+        if any(isinstance(p, Needs) for p in self.view.get_permissions()):
+            needs: dict[str, Need] = getattr(self.view, "needs", {})
+            anonymous = (
+                self.method in SAFE_METHODS and needs.get(self.method, Need.VIEW) is Need.VIEW
+            )
+        auths = [auth for auth in auths if auth]
+        return [*auths, {}] if anonymous else auths
+
+    def _map_serializer_field(
+        self, field: Any, direction: Any, bypass_extensions: bool = False
+    ) -> Any:
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if (
+            direction == "request"
+            and isinstance(field, serializers.CharField)
+            and not isinstance(field, serializers.EmailField)
+            and isinstance(schema, dict)
+            and schema.get("type") == "string"
+            and "pattern" not in schema
+        ):
+            schema["pattern"] = text_pattern(field)
+        if (
+            direction == "request"
+            and isinstance(field, serializers.PrimaryKeyRelatedField)
+            and isinstance(schema, dict)
+            and schema.get("type") == "integer"
+        ):
+            schema.setdefault("minimum", 1)  # ids count from 1
+        return schema
+
+    def _get_filter_parameters(self) -> list[dict[str, Any]]:
+        parameters: list[dict[str, Any]] = super()._get_filter_parameters()
+        for parameter in parameters:
+            # A blank filter is refused (convene.api.filters.FilterBackend).
+            if parameter["schema"].get("type") == "string" and "enum" not in parameter["schema"]:
+                parameter["schema"].setdefault("minLength", 1)
+        return parameters
+
+    def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        operation = super().get_operation(*args, **kwargs)
+        if operation is None:
+            return None
+        error = self.resolve_serializer(ErrorSerializer, "response").ref
+        responses = operation["responses"]
+        for code in self._error_statuses(operation):
+            response = responses.setdefault(code, {"description": ERROR_DESCRIPTIONS[code]})
+            response.setdefault("description", ERROR_DESCRIPTIONS[code])
+            response.setdefault("content", {"application/json": {"schema": error}})
+            if code == "429":
+                response.setdefault("headers", RETRY_AFTER)
+        operation["responses"] = dict(sorted(responses.items()))
+        return operation
+
+    def _error_statuses(self, operation: dict[str, Any]) -> list[str]:
+        """The error statuses this operation can answer, besides any its view declares."""
+        parameters = operation.get("parameters", [])
+        query = {p["name"] for p in parameters if p["in"] == "query"}
+        writes = self.method not in SAFE_METHODS
+        signs_in = any(operation.get("security", []))
+        codes = [code for code in operation["responses"] if code >= "400"]
+        if operation.get("requestBody") or query:
+            codes.append("400")
+        if signs_in:
+            codes.append("401")
+        if signs_in and (writes or getattr(self.view, "members_only", False)):
+            codes.append("403")
+        if any(p["in"] == "path" for p in parameters) or query & {"page", "cursor"}:
+            codes.append("404")
+        if writes:
+            codes += ["409", "429"]
+        return sorted(set(codes))

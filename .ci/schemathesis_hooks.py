@@ -29,6 +29,9 @@ MEMBER_FIELDS = {
 STATEFUL_FIELDS: dict[str, dict[str, str]] = {
     "POST /api/v1/convenings/{slug}/members/": MEMBER_FIELDS,
     "PATCH /api/v1/convenings/{slug}/members/{id}/": MEMBER_FIELDS,
+    "PATCH /api/v1/convenings/{slug}/": {
+        "confirm_attribution_change": "required (true) when the attribution actually changes",
+    },
     "POST /api/v1/convenings/{slug}/invitations/": MEMBER_FIELDS,
     "POST /api/v1/invitations/{token}/accept/": {
         "password": "needed for a new account only, and checked against the invited address "
@@ -37,6 +40,7 @@ STATEFUL_FIELDS: dict[str, dict[str, str]] = {
     },
     "POST /api/v1/frameworks/{slug}/clauses/": {"spec": KIND_SPEC + ", the kind in the body"},
     "PATCH /api/v1/clauses/{id}/": {
+        "spec": KIND_SPEC,
         "rationale": "required when the text, spec or kind actually change",
     },
     "POST /api/v1/frameworks/{slug}/clauses/reorder/": {

@@ -315,7 +315,18 @@ class AuditChain(models.Model):
         return f"Audit chain {self.key} at {self.last_seq}"
 
 
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("Audit events are immutable.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("Audit events are immutable.")
+
+
 class AuditEvent(models.Model):
+    """One link of an audit chain. Written once by ``convene.audit.audit_append``; changes are
+    refused here, in the queryset, and by a database trigger (migration 0009)."""
+
     chain = models.ForeignKey(AuditChain, on_delete=models.PROTECT, related_name="events")
     seq = models.PositiveBigIntegerField()
     convening = models.ForeignKey(
@@ -332,6 +343,8 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["chain_id", "seq"]
         constraints = [
@@ -340,6 +353,14 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.verb} {self.target_type}:{self.target_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise TypeError("Audit events are immutable.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("Audit events are immutable.")
 
 
 class ApiToken(models.Model):

@@ -11,7 +11,10 @@ import re
 
 from convene.errors import DomainError
 
-_DIGITS = re.compile(r"[0-9]{1,30}")
+MAX_DIGITS = 30
+_DIGITS = re.compile(rf"[0-9]{{1,{MAX_DIGITS}}}")
+# The largest number these parse, for the API schema (``maximum``).
+LARGEST = 10**MAX_DIGITS - 1
 # PostgreSQL's integer column: a larger number cannot name a row.
 MAX_INT = 2_147_483_647
 

@@ -12,7 +12,7 @@ by decorating each view:
   (a member list) also refuses reads with 403, to a non-member of a public convening;
 - what a request's strings may hold, as the fields and filters check it: surrounding whitespace
   is trimmed before a field may be blank, single-line fields refuse control and bidirectional
-  characters (``convene.plaintext``), and no field takes NUL or a lone surrogate.
+  characters (``convene.plaintext``), and no field takes NUL.
 
 ``schemathesis`` checks all of this against the running server (``.ci/schemathesis``).
 """
@@ -184,8 +184,9 @@ class AutoSchema(SpectacularAutoSchema):
         error = self.resolve_serializer(ErrorSerializer, "response").ref
         responses = operation["responses"]
         for code in self._error_statuses(operation):
-            response = responses.setdefault(code, {"description": ERROR_DESCRIPTIONS[code]})
-            response.setdefault("description", ERROR_DESCRIPTIONS[code])
+            description = ERROR_DESCRIPTIONS.get(code, "Error.")
+            response = responses.setdefault(code, {"description": description})
+            response.setdefault("description", description)
             response.setdefault("content", {"application/json": {"schema": error}})
             if code == "429":
                 response.setdefault("headers", RETRY_AFTER)

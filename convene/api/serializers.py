@@ -232,6 +232,11 @@ class ConveningUpdateSerializer(serializers.Serializer):
     visibility = serializers.ChoiceField(choices=Convening.Visibility.choices, required=False)
     attribution = serializers.ChoiceField(choices=Convening.Attribution.choices, required=False)
     attribution_shows_country = StrictBooleanField(required=False)
+    confirm_attribution_change = StrictBooleanField(
+        required=False,
+        help_text="Required (true) with a change of attribution, which applies only to what is "
+        "said afterwards: comments keep the attribution they were posted under.",
+    )
 
 
 class _MemberFieldsSerializer(serializers.Serializer):

@@ -8,7 +8,7 @@ from django.contrib.auth import authenticate
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import APIException, NotAuthenticated
+from rest_framework.exceptions import APIException, NotAuthenticated, PermissionDenied
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -69,6 +69,7 @@ class TokenView(APIView):
         responses={
             200: s.TokenSerializer,
             400: OpenApiResponse(description="wrong email or password, or malformed input"),
+            403: OpenApiResponse(description="the account has not verified its email address"),
             409: OpenApiResponse(description="the account has too many tokens; revoke one"),
             429: OpenApiResponse(description="too many failed sign-ins (account or address)"),
         },
@@ -82,6 +83,12 @@ class TokenView(APIView):
             raise SignInLockedOut(request)
         if user is None or not user.is_active:
             raise DomainError("Unable to sign in with this email and password.")
+        if not services.has_verified_email(user):
+            # As the sign-in page: an account that has not proved its address can't act yet.
+            raise PermissionDenied(
+                "Verify your email address first: follow the link in the confirmation mail. "
+                "Signing in on the website sends a new one."
+            )
         _token, key = services.api_token_create(user=user, name=data.get("name", ""))
         return Response({"token": key})
 

@@ -5,6 +5,7 @@ for each change, ``DomainError`` for anything refused. Callers check access firs
 from convene.services.accounts import (
     email_address_verify,
     email_verified_account,
+    has_verified_email,
     organization_create,
     user_create,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "convening_update",
     "email_address_verify",
     "email_verified_account",
+    "has_verified_email",
     "invitation_accept",
     "invitation_create",
     "invitation_for_token",

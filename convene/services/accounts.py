@@ -35,6 +35,12 @@ def email_verified_account(email: str) -> User | None:
     return address.user if address is not None else None
 
 
+def has_verified_email(user: User) -> bool:
+    """Whether ``user`` has proved their own address, as allauth's mandatory verification asks
+    before a page sign-in; the API's token sign-in asks the same."""
+    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+
+
 def email_address_verify(*, user: User) -> None:
     """Record that ``user`` has proved their address (``user.email``): they accepted an
     invitation mailed to it, or they are a seeded demo account. Idempotent. Left unverified

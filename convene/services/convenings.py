@@ -101,7 +101,18 @@ def convening_create(
     return convening
 
 
-def convening_update(*, actor: User, convening: Convening, **changes: Any) -> Convening:
+ATTRIBUTION_SWITCH = (
+    "Switching attribution from {old} to {new} applies to what is said from now on: comments "
+    "already posted keep the attribution they were said under. Send "
+    "confirm_attribution_change: true with the change to switch."
+)
+
+
+def convening_update(
+    *, actor: User, convening: Convening, confirm_attribution_change: bool = False, **changes: Any
+) -> Convening:
+    """Change a convening's settings. A change of ``attribution`` must be confirmed: it does not
+    reach back to what was said under the old mode, and the organizer should know that."""
     allowed = {"title", "description", "visibility", "attribution", "attribution_shows_country"}
     unknown = set(changes) - allowed
     if unknown:
@@ -117,6 +128,11 @@ def convening_update(*, actor: User, convening: Convening, **changes: Any) -> Co
         changed = {k: v for k, v in changes.items() if getattr(convening, k) != v}
         if not changed:
             return convening
+        if "attribution" in changed and not confirm_attribution_change:
+            raise DomainError(
+                ATTRIBUTION_SWITCH.format(old=convening.attribution, new=changed["attribution"]),
+                field="confirm_attribution_change",
+            )
         for key, value in changed.items():
             setattr(convening, key, value)
         convening.save(update_fields=list(changed))

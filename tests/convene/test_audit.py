@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from rest_framework.test import APIClient
 
 from convene import hashchain
@@ -29,6 +32,64 @@ from tests.convene.races import run_together, skip_on_in_memory_sqlite
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_PACKAGES = ["convene", "deliberation", "frontend"]
+TABLE = AuditEvent._meta.db_table
+IMMUTABLE = importlib.import_module("convene.migrations.0009_auditevent_immutable")
+
+
+@contextmanager
+def tampering() -> Iterator[None]:
+    """Lift the database's immutability trigger, as a database owner with a grudge would, so
+    that the tests below can show that the hash chain catches what gets past it."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Ordinary triggers do not fire for a replication client (superusers only).
+            cursor.execute("SET session_replication_role = replica")
+            yield
+            cursor.execute("SET session_replication_role = DEFAULT")
+        else:
+            cursor.execute(IMMUTABLE.SQLITE_BACKWARD)
+            yield
+            cursor.execute(IMMUTABLE.SQLITE_FORWARD)
+
+
+def test_the_database_refuses_to_change_an_audit_event(world: World) -> None:
+    victim = AuditEvent.objects.filter(convening=world.convening).order_by("seq")[1]
+    with (
+        pytest.raises(DatabaseError, match="immutable"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(f"UPDATE {TABLE} SET verb = %s WHERE id = %s", ["x", victim.pk])
+    assert AuditEvent.objects.get(pk=victim.pk).verb == victim.verb
+
+
+def test_postgresql_refuses_to_delete_an_audit_event(world: World) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite empties tables with DELETE; the model guards it there")
+    victim = AuditEvent.objects.filter(convening=world.convening).order_by("seq").last()
+    assert victim is not None
+    with (
+        pytest.raises(DatabaseError, match="immutable"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(f"DELETE FROM {TABLE} WHERE id = %s", [victim.pk])
+    assert AuditEvent.objects.filter(pk=victim.pk).exists()
+
+
+def test_the_model_refuses_to_change_or_delete_an_audit_event(world: World) -> None:
+    event = AuditEvent.objects.filter(convening=world.convening).first()
+    assert event is not None
+    event.verb = "x"
+    for attempt in (
+        event.save,
+        event.delete,
+        lambda: AuditEvent.objects.filter(pk=event.pk).update(verb="x"),
+        lambda: AuditEvent.objects.filter(pk=event.pk).delete(),
+    ):
+        with pytest.raises(TypeError, match="immutable"):
+            attempt()
+    assert AuditEvent.objects.get(pk=event.pk).verb != "x"
 
 
 def test_services_append_consecutive_linked_events(world: World) -> None:
@@ -47,10 +108,9 @@ def test_audit_verify_command_passes_on_untouched_data(world: World, capsys) -> 
 
 def test_raw_sql_tampering_is_detected_and_named(world: World, capsys) -> None:  # type: ignore[no-untyped-def]
     victim = AuditEvent.objects.filter(convening=world.convening).order_by("seq")[2]
-    with connection.cursor() as cursor:
-        table = AuditEvent._meta.db_table
+    with tampering(), connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET verb = %s WHERE id = %s", ["membership.removed", victim.pk]
+            f"UPDATE {TABLE} SET verb = %s WHERE id = %s", ["membership.removed", victim.pk]
         )
     with pytest.raises(CommandError, match="failed verification"):
         call_command("audit_verify", convening=world.convening.slug)
@@ -60,8 +120,8 @@ def test_raw_sql_tampering_is_detected_and_named(world: World, capsys) -> None: 
 def test_deleting_the_last_event_is_detected(world: World) -> None:
     last = AuditEvent.objects.filter(convening=world.convening).order_by("-seq").first()
     assert last is not None
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [last.pk])
+    with tampering(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE} WHERE id = %s", [last.pk])
     assert audit_verify(convening_chain(world.convening)) is not None
 
 
@@ -121,9 +181,8 @@ def test_a_second_chain_of_a_convening_keeps_its_own_sequence(world: World) -> N
 def test_each_chain_of_a_convening_verifies_on_its_own(world: World) -> None:
     round_chain = chain_key(ChainKind.ROUND, ROUND_ID)
     victim = _append(world, round_chain, n=2)[0]
-    with connection.cursor() as cursor:
-        table = AuditEvent._meta.db_table
-        cursor.execute(f"UPDATE {table} SET verb = %s WHERE id = %s", ["x", victim.pk])
+    with tampering(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {TABLE} SET verb = %s WHERE id = %s", ["x", victim.pk])
 
     broken = audit_verify(AuditChain.objects.get(key=round_chain))
 
@@ -141,8 +200,8 @@ def test_the_audit_verify_command_covers_every_chain(world: World, capsys) -> No
     assert f"{world.convening.slug} {round_chain}: 2 events" in out
     assert f"ok      {GLOBAL_CHAIN}:" in out
 
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [victim.pk])
+    with tampering(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE} WHERE id = %s", [victim.pk])
     with pytest.raises(CommandError, match="1 audit chain"):
         call_command("audit_verify", convening=world.convening.slug)
     assert f"BROKEN  {world.convening.slug} {round_chain}: event seq 2" in capsys.readouterr().err

@@ -237,6 +237,29 @@ def test_sign_up_needs_the_mailed_confirmation_before_signing_in(db: Any) -> Non
     assert "_auth_user_id" in client.session
 
 
+def test_an_unverified_account_gets_no_api_token_until_it_proves_its_address(db: Any) -> None:
+    user = UserFactory(email="minister@gov.example", verified_email=False)
+    credentials = {"email": "minister@gov.example", "password": PASSWORD}
+
+    refused = client_for(None).post(f"{API}/auth/token/", credentials, format="json")
+
+    assert refused.status_code == 403, refused.content
+    assert "Verify your email address" in refused.json()["detail"]
+    assert not user.api_tokens.exists()
+    services.email_address_verify(user=user)
+    issued = client_for(None).post(f"{API}/auth/token/", credentials, format="json")
+    assert issued.status_code == 200, issued.content
+    assert user.api_tokens.count() == 1
+
+
+def test_a_wrong_password_for_an_unverified_account_is_the_usual_400(db: Any) -> None:
+    UserFactory(email="minister@gov.example", verified_email=False)
+    response = client_for(None).post(
+        f"{API}/auth/token/", {"email": "minister@gov.example", "password": "wrong"}, format="json"
+    )
+    assert response.status_code == 400
+
+
 def test_accepting_an_invitation_proves_the_new_accounts_address(world: World) -> None:
     _invitation, token = _invite(world, email="newcomer@example.org")
     response = client_for(None).post(

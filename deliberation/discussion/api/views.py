@@ -18,7 +18,7 @@ from convene.api.permissions import Needs
 from convene.api.throttling import CommentPostThrottle
 from convene.errors import DomainError
 from convene.models import StakeholderGroup
-from convene.parsing import fits_column, parse_id
+from convene.parsing import LARGEST, fits_column, parse_id
 from convene.permissions import Need
 from deliberation.discussion import selectors, services
 from deliberation.discussion.api.serializers import (
@@ -53,7 +53,7 @@ def _one(request: Request, comment: Comment) -> dict[str, Any]:
 
 
 OUTCOMES = [*Disposition.Outcome.values, selectors.AWAITING]
-ID = {"type": "integer", "minimum": 1}
+ID = {"type": "integer", "minimum": 1, "maximum": LARGEST}
 # Query-string booleans, as OpenAPI clients write them.
 TRUTH = {"true": True, "1": True, "false": False, "0": False}
 

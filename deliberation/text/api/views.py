@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from convene.api.input import signed_in, validated
 from convene.api.permissions import Needs
 from convene.errors import DomainError
-from convene.parsing import parse_version_number
+from convene.parsing import LARGEST, parse_version_number
 from convene.permissions import Need, access_convening
 from deliberation.models import Alternative, Amendment, Clause, ClauseKind, ClauseVersion, Framework
 from deliberation.text import diff, selectors, services, specs
@@ -180,7 +180,7 @@ class VersionDetailView(APIView):
         return Response(serializers.VersionSerializer(version).data)
 
 
-VERSION = {"type": "integer", "minimum": 1}
+VERSION = {"type": "integer", "minimum": 1, "maximum": LARGEST}
 
 
 class DiffView(APIView):

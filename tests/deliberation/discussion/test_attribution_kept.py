@@ -12,11 +12,38 @@ from tests.deliberation.conftest import Drafting
 from tests.frontend.conftest import page_client
 
 
-def _switch(drafting: Drafting, mode: str) -> None:
-    response = client_for(drafting.world.organizer).patch(
-        f"/api/v1/convenings/{drafting.world.convening.slug}/", {"attribution": mode}, format="json"
+def _patch(drafting: Drafting, body: dict[str, Any]) -> Any:
+    return client_for(drafting.world.organizer).patch(
+        f"/api/v1/convenings/{drafting.world.convening.slug}/", body, format="json"
     )
+
+
+def _switch(drafting: Drafting, mode: str) -> None:
+    response = _patch(drafting, {"attribution": mode, "confirm_attribution_change": True})
     assert response.status_code == 200, response.json()
+
+
+def test_switching_attribution_must_be_confirmed_and_says_what_it_changes(
+    drafting: Drafting,
+) -> None:
+    before = AuditEvent.objects.count()
+    for body in ({"attribution": "group"}, {"attribution": "group", "title": "Renamed"}):
+        refused = _patch(drafting, {**body, "confirm_attribution_change": False})
+        assert refused.status_code == 400, refused.content
+        message = refused.json()["errors"]["confirm_attribution_change"][0]
+        assert "keep the attribution they were said under" in message
+        assert _patch(drafting, body).status_code == 400
+    convening = Convening.objects.get(pk=drafting.world.convening.pk)
+    assert (convening.attribution, convening.title) == ("named", drafting.world.convening.title)
+    assert AuditEvent.objects.count() == before
+    _switch(drafting, "group")
+    assert Convening.objects.get(pk=convening.pk).attribution == "group"
+
+
+def test_keeping_the_same_attribution_needs_no_confirmation(drafting: Drafting) -> None:
+    response = _patch(drafting, {"attribution": "named", "title": "Renamed"})
+    assert response.status_code == 200, response.content
+    assert response.json()["title"] == "Renamed"
 
 
 def _author(user: Any, comment_id: int) -> Any:

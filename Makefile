@@ -14,13 +14,14 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint schema migrations-check
+.PHONY: help venv run test lint schema schema-update migrations-check
 
 help:
 	@echo "make run               migrate, load demo data, serve on http://127.0.0.1:8000"
 	@echo "make test              run the test suite (PYTEST_ARGS=..., PYTEST_WORKERS=$(PYTEST_WORKERS))"
 	@echo "make lint              ruff check, ruff format --check and mypy"
-	@echo "make schema            validate the OpenAPI schema"
+	@echo "make schema            validate the served OpenAPI schema; check docs/openapi.json is it"
+	@echo "make schema-update     write the served schema to docs/openapi.json"
 	@echo "make migrations-check  fail if a model change has no migration"
 	@echo "make venv              create or update .venv"
 
@@ -46,6 +47,10 @@ lint: venv
 
 schema: venv
 	$(MANAGE) spectacular --validate --fail-on-warn --file /dev/null
+	$(MANAGE) api_schema --check docs/openapi.json
+
+schema-update: venv
+	$(MANAGE) api_schema --write docs/openapi.json
 
 migrations-check: venv
 	$(MANAGE) makemigrations --check --dry-run

@@ -220,6 +220,7 @@ AXES_DISABLE_ACCESS_LOG = True
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "convene.api.authentication.ApiTokenAuthentication",
+        "convene.api.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
@@ -246,6 +247,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Convene API",
     "DESCRIPTION": "Negotiate one text among many parties. See docs/api.md for the guide.",
     "VERSION": "1.0.0",
+    # 3.1: a nullable reference is `oneOf: [$ref, {type: null}]`, which strict validators
+    # (openapi-core) and generators read alike; 3.0 had only `allOf` + `nullable`.
+    "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -268,6 +272,7 @@ SPECTACULAR_SETTINGS = {
         "AttributionEnum": "convene.models.Convening.Attribution",
         "StanceEnum": "deliberation.models.Reaction.Stance",
         "OutcomeEnum": "deliberation.models.Disposition.Outcome",
+        "InvitationStatusEnum": "convene.models.Invitation.Status",
     },
 }
 

@@ -19,3 +19,10 @@ class ApiTokenAuthentication(TokenAuthentication):
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
         return token.user, token
+
+
+class BearerTokenAuthentication(ApiTokenAuthentication):
+    """The same keys as ``Authorization: Bearer <key>``, the prefix most generated clients
+    send by default (openapi-python-client's ``AuthenticatedClient``, for one)."""
+
+    keyword = "Bearer"

@@ -29,6 +29,7 @@ from rest_framework.permissions import SAFE_METHODS
 
 from convene.api.fields import SingleLineCharField
 from convene.api.permissions import Needs
+from convene.api.summaries import SUMMARIES
 from convene.permissions import Need
 
 
@@ -73,7 +74,21 @@ class TokenScheme(OpenApiAuthenticationExtension):
             "name": "Authorization",
             "description": "Send `Authorization: Token <key>`: the word `Token`, one space, then "
             "a key from `POST /api/v1/auth/token/`. Keys expire; list and revoke yours at "
-            "`/api/v1/auth/tokens/`.",
+            "`/api/v1/auth/tokens/`. `Authorization: Bearer <key>` works as well (`bearerAuth`).",
+        }
+
+
+class BearerScheme(OpenApiAuthenticationExtension):
+    """``Authorization: Bearer <key>``: the same keys, the prefix generated clients default to."""
+
+    target_class = "convene.api.authentication.BearerTokenAuthentication"
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "The same key as `tokenAuth`, sent as `Authorization: Bearer <key>`.",
         }
 
 
@@ -134,6 +149,12 @@ def text_pattern(field: serializers.CharField) -> str:
 
 
 class AutoSchema(SpectacularAutoSchema):
+    def get_summary(self) -> str | None:
+        """The operation's line in ``convene.api.summaries`` (by method and path, ``{pk}``
+        spelled ``{id}`` as the schema does)."""
+        path = self.path.replace("{pk}", "{id}")
+        return SUMMARIES.get((self.method.upper(), path)) or super().get_summary()
+
     def get_auth(self) -> list[dict[str, Any]]:
         auths = super().get_auth()
         if not any(auths):

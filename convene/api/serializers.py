@@ -121,7 +121,7 @@ class InvitationSerializer(serializers.ModelSerializer):
     organization: serializers.PrimaryKeyRelatedField[Organization] = (
         serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     )
-    status = serializers.SerializerMethodField()
+    status = serializers.ChoiceField(choices=Invitation.Status.choices, read_only=True)
 
     class Meta:
         model = Invitation
@@ -135,9 +135,6 @@ class InvitationSerializer(serializers.ModelSerializer):
             "expires_at",
             "status",
         ]
-
-    def get_status(self, obj: Invitation) -> str:
-        return obj.status
 
 
 class AuditEventSerializer(serializers.ModelSerializer):

@@ -1,9 +1,16 @@
 from __future__ import annotations
 
+from csp.decorators import csp_update
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 
 from convene.api import views
+
+REFERENCE_CSP = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["blob:"]})
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
@@ -40,6 +47,20 @@ urlpatterns = [
         name="api-invitation-accept",
     ),
     path("convenings/<slug:slug>/audit/", views.AuditListView.as_view(), name="api-audit"),
-    path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="api-schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # Swagger UI and ReDoc set inline styles, and ReDoc renders in a blob: worker: allowed on
+    # these two pages only, which show the schema and no user content. No inline script: the
+    # split view serves Swagger UI's start-up script from a URL of its own.
+    path(
+        "docs/",
+        REFERENCE_CSP(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
+    path(
+        "redoc/",
+        REFERENCE_CSP(
+            SpectacularRedocView.as_view(url_name="api-schema", template_name="api/redoc.html")
+        ),
+        name="api-redoc",
+    ),
 ]

@@ -9,6 +9,7 @@ fields accept, and query strings the schema does not allow are refused instead o
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,12 +22,16 @@ from rest_framework.test import APIClient
 
 from convene.api.fields import SingleLineCharField, StrictCharField
 from convene.api.schema import country_code_schema, slug_schema, text_pattern
+from convene.api.summaries import SUMMARIES
+from convene.management.commands.api_schema import problems, rendered, served_schema
+from convene.models import StakeholderGroup
 from convene.parsing import LARGEST
 from deliberation.discussion import services as discussion_services
 from tests.conftest import World, client_for
 from tests.deliberation.conftest import Drafting, make_drafting
 
 ERROR = {"$ref": "#/components/schemas/Error"}
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -59,7 +64,98 @@ def _component(schema: dict[str, Any], name: str) -> dict[str, Any]:
 def test_fields_that_come_back_null_are_nullable(
     schema: dict[str, Any], component: str, field: str
 ) -> None:
-    assert _component(schema, component)["properties"][field].get("nullable") is True
+    assert _allows_null(_component(schema, component)["properties"][field])
+
+
+def _allows_null(property_: dict[str, Any]) -> bool:
+    """As OpenAPI 3.1 says it: ``type: [..., "null"]``, or a ``oneOf`` branch that is null."""
+    types = property_.get("type", [])
+    branches = property_.get("oneOf", [])
+    return "null" in types or {"type": "null"} in branches or {"$ref": NULL_ENUM} in branches
+
+
+NULL_ENUM = "#/components/schemas/NullEnum"
+
+
+@pytest.mark.parametrize(
+    ("component", "field"),
+    [
+        ("Comment", "author"),
+        ("Comment", "disposition"),
+        ("Comment", "anchor"),
+        ("AuditEvent", "actor"),
+    ],
+)
+def test_a_nullable_reference_is_one_of_the_reference_and_null(
+    schema: dict[str, Any], component: str, field: str
+) -> None:
+    property_ = _component(schema, component)["properties"][field]
+    assert "allOf" not in property_ and "nullable" not in property_
+    assert {"type": "null"} in property_["oneOf"]
+
+
+def test_the_schema_is_openapi_3_1_with_a_valid_version(schema: dict[str, Any]) -> None:
+    from packaging.version import Version
+
+    assert schema["openapi"] == "3.1.0"
+    assert str(Version(schema["info"]["version"])) == schema["info"]["version"]
+
+
+@pytest.mark.parametrize(
+    ("component", "field", "enum"),
+    [
+        ("ClauseKind", "kind", "ClauseKindEnum"),
+        ("Invitation", "status", "InvitationStatusEnum"),
+    ],
+)
+def test_values_that_are_one_of_a_few_are_enums(
+    schema: dict[str, Any], component: str, field: str, enum: str
+) -> None:
+    property_ = _component(schema, component)["properties"][field]
+    refs = [property_.get("$ref")] + [b.get("$ref") for b in property_.get("allOf", [])]
+    assert f"#/components/schemas/{enum}" in refs
+    assert _component(schema, enum)["enum"]
+
+
+def test_my_reaction_is_a_stance_or_null(schema: dict[str, Any]) -> None:
+    mine = _component(schema, "Comment")["properties"]["my_reaction"]
+    assert {"$ref": "#/components/schemas/StanceEnum"} in mine["oneOf"]
+    assert _allows_null(mine)
+    assert set(_component(schema, "StanceEnum")["enum"]) == {"agree", "disagree", "pass"}
+
+
+def test_reactions_have_a_fixed_shape_with_every_group_named(schema: dict[str, Any]) -> None:
+    counts = _component(schema, "StanceCounts")
+    assert set(counts["required"]) == set(counts["properties"]) == {"agree", "disagree", "pass"}
+    by_group = _component(schema, "ReactionsByGroup")["properties"]
+    assert set(by_group) == {*StakeholderGroup.values, "none"}
+    counts_ref = {"$ref": "#/components/schemas/StanceCounts"}
+    assert all(counts_ref in p["allOf"] for p in by_group.values())
+
+
+def test_spec_changes_are_field_from_to(schema: dict[str, Any]) -> None:
+    items = _component(schema, "Diff")["properties"]["spec_changes"]["items"]
+    assert items == {"$ref": "#/components/schemas/SpecChange"}
+    assert set(_component(schema, "SpecChange")["properties"]) == {"field", "from", "to"}
+
+
+def test_every_operation_has_a_summary_from_the_table(schema: dict[str, Any]) -> None:
+    operations = {
+        (method.upper(), path): operation
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+    }
+    assert set(operations) == set(SUMMARIES)
+    for key, operation in operations.items():
+        assert operation["summary"] == SUMMARIES[key]
+
+
+def test_the_committed_schema_is_the_served_one() -> None:
+    """docs/openapi.json shows a change to the API in review; ``make schema-update`` writes it."""
+    served = served_schema()
+    assert problems(served) == []
+    committed = (ROOT / "docs" / "openapi.json").read_text(encoding="utf-8")
+    assert committed == rendered(served), "run `make schema-update` and commit docs/openapi.json"
 
 
 def test_the_error_shape_is_one_component(schema: dict[str, Any]) -> None:

@@ -60,6 +60,25 @@ def test_only_the_hash_of_a_token_is_stored(world: World) -> None:
     assert _works(key)
 
 
+@pytest.mark.parametrize("prefix", ["Token", "Bearer", "bearer"])
+def test_a_key_works_with_either_prefix(world: World, prefix: str) -> None:
+    key = _sign_in(world.observer)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"{prefix} {key}")
+    response = client.get(f"{API}/me/")
+    assert response.status_code == 200
+    assert response.json()["id"] == world.observer.pk
+
+
+@pytest.mark.parametrize("prefix", ["Token", "Bearer"])
+def test_a_wrong_key_is_401_with_either_prefix(db: Any, prefix: str) -> None:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"{prefix} not-a-key")
+    response = client.get(f"{API}/me/")
+    assert response.status_code == 401
+    assert response.json()["detail"] == "Invalid, expired or revoked token."
+
+
 def test_a_token_expires(world: World) -> None:
     key = _sign_in(world.observer)
     token = ApiToken.objects.get(user=world.observer)

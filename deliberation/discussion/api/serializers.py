@@ -13,10 +13,29 @@ from rest_framework.renderers import BaseRenderer
 from convene.api.fields import SingleLineCharField, StrictCharField
 from deliberation.discussion.attribution import author_of
 from deliberation.discussion.permissions import shows_content
+from deliberation.discussion.selectors import GROUPS as REACTION_GROUPS
 from deliberation.models import Amendment, Comment, Disposition, Flag, Reaction
 
-
 # --- output ---------------------------------------------------------------------------------
+# Reaction counts, by stance: a fixed shape, built from the choices ("pass" can't be a class
+# attribute).
+StanceCountsSerializer = type(
+    "StanceCountsSerializer",
+    (serializers.Serializer,),
+    {stance: serializers.IntegerField(min_value=0) for stance in Reaction.Stance.values},
+)
+# Counts per stakeholder group: only groups that reacted appear; ``none`` counts members
+# without a group (organizers, observers).
+ReactionsByGroupSerializer = type(
+    "ReactionsByGroupSerializer",
+    (serializers.Serializer,),
+    {
+        group: StanceCountsSerializer(required=False, help_text=label)
+        for group, label in REACTION_GROUPS
+    },
+)
+
+
 class CommentAuthorSerializer(serializers.Serializer):
     id = serializers.IntegerField(required=False)
     display_name = serializers.CharField(required=False)
@@ -81,6 +100,8 @@ class CommentSerializer(serializers.ModelSerializer):
             "disposition",
             "mentions",
         ]
+        # Output only: without the columns' ranges, which differ between databases.
+        read_only_fields = fields
 
     def _shown(self, obj: Comment) -> bool:
         """What moderation hides is hidden here as on the pages (``shows_content``)."""
@@ -101,17 +122,15 @@ class CommentSerializer(serializers.ModelSerializer):
     def get_body_html(self, obj: Comment) -> str:
         return obj.body_html if self._shown(obj) else ""
 
-    @extend_schema_field(serializers.DictField(child=serializers.IntegerField()))
+    @extend_schema_field(StanceCountsSerializer)
     def get_reactions(self, obj: Comment) -> dict[str, int]:
         return {"agree": obj.agree_count, "disagree": obj.disagree_count, "pass": obj.pass_count}
 
-    @extend_schema_field(
-        serializers.DictField(child=serializers.DictField(child=serializers.IntegerField()))
-    )
+    @extend_schema_field(ReactionsByGroupSerializer)
     def get_reactions_by_group(self, obj: Comment) -> dict[str, dict[str, int]]:
         return self.context.get("by_group", {}).get(obj.pk, {})
 
-    @extend_schema_field(serializers.CharField(allow_null=True))
+    @extend_schema_field(serializers.ChoiceField(choices=Reaction.Stance.choices, allow_null=True))
     def get_my_reaction(self, obj: Comment) -> str | None:
         return self.context.get("mine", {}).get(obj.pk)
 

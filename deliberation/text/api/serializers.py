@@ -127,6 +127,8 @@ class VersionSerializer(serializers.ModelSerializer):
             "amendment",
             "alternative",
         ]
+        # Output only: without the column's range, which differs between databases.
+        read_only_fields = fields
 
 
 class DiffOpSerializer(serializers.Serializer):
@@ -134,12 +136,24 @@ class DiffOpSerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
+# One changed field of a spec: ``{field, from, to}`` (``from`` can't be a class attribute).
+SpecChangeSerializer = type(
+    "SpecChangeSerializer",
+    (serializers.Serializer,),
+    {
+        "field": serializers.CharField(),
+        "from": serializers.JSONField(help_text="The value before; null if the field was unset."),
+        "to": serializers.JSONField(help_text="The value after; null if the field is now unset."),
+    },
+)
+
+
 class DiffSerializer(serializers.Serializer):
     from_ = serializers.IntegerField()
     to = serializers.IntegerField()
     ops = DiffOpSerializer(many=True)
     html = serializers.CharField()
-    spec_changes = serializers.ListField(child=serializers.DictField())
+    spec_changes = SpecChangeSerializer(many=True)
 
     def get_fields(self) -> dict[str, Any]:
         fields = super().get_fields()
@@ -203,7 +217,7 @@ class AlternativeSerializer(serializers.ModelSerializer):
 
 
 class ClauseKindSerializer(serializers.Serializer):
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(choices=ClauseKind.choices)
     # The stubs see Field.label; the serializer metaclass moves declared fields off the class.
     label = serializers.CharField()  # type: ignore[assignment]
     has_spec = serializers.BooleanField()

@@ -35,6 +35,16 @@ class StrictPageSize:
             return self.max_page_size
         return min(int(digits), self.max_page_size)
 
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """DRF's envelope, with ``next`` and ``previous`` nullable as OpenAPI 3.1 says it
+        (``type: [string, "null"]``; 3.1 has no ``nullable``)."""
+        envelope: dict[str, Any] = super().get_paginated_response_schema(schema)  # type: ignore[misc]
+        for link in ("next", "previous"):
+            prop = envelope["properties"].get(link, {})
+            if prop.pop("nullable", False):
+                prop["type"] = [prop["type"], "null"]
+        return envelope
+
     def _documented(self, parameters: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for parameter in parameters:
             if parameter["name"] == self.page_size_query_param:

@@ -158,7 +158,9 @@ class AutoSchema(SpectacularAutoSchema):
     def get_auth(self) -> list[dict[str, Any]]:
         auths = super().get_auth()
         if not any(auths):
-            return auths
+            # No credentials read at all (token sign-in): no security requirement, so that
+            # generators type the operation as callable without a token.
+            return []
         anonymous = {} in auths
         if any(isinstance(p, Needs) for p in self.view.get_permissions()):
             needs: dict[str, Need] = getattr(self.view, "needs", {})
@@ -189,6 +191,14 @@ class AutoSchema(SpectacularAutoSchema):
         ):
             schema.setdefault("minimum", 1)  # ids count from 1
         return schema
+
+    def _insert_field_validators(self, field: Any, schema: dict[str, Any]) -> None:
+        super()._insert_field_validators(field, schema)
+        # A field that may be blank besides its pattern becomes a oneOf here; its default
+        # belongs to the whole field, not to the pattern's branch, where "" contradicts it.
+        for branch in schema.get("oneOf", []):
+            if "default" in branch:
+                schema["default"] = branch.pop("default")
 
     def _get_filter_parameters(self) -> list[dict[str, Any]]:
         parameters: list[dict[str, Any]] = super()._get_filter_parameters()

@@ -93,6 +93,8 @@ class Need(StrEnum):
     MODERATE = "moderate"
     DISPOSE = "dispose"
     DELETE = "delete"
+    RUN = "run"
+    VOTE = "vote"
 
 
 def membership_of(user: Any, convening: Convening) -> Membership | None:

@@ -273,6 +273,13 @@ SPECTACULAR_SETTINGS = {
         "StanceEnum": "deliberation.models.Reaction.Stance",
         "OutcomeEnum": "deliberation.models.Disposition.Outcome",
         "InvitationStatusEnum": "convene.models.Invitation.Status",
+        "RoundStatusEnum": "deliberation.models.VotingRound.Status",
+        "BallotModeEnum": "deliberation.models.VotingRound.BallotMode",
+        "MotionKindEnum": "deliberation.models.Motion.Kind",
+        "MotionMethodEnum": "deliberation.models.Motion.Method",
+        "ThresholdEnum": "deliberation.voting.tally.Threshold",
+        "UnitEnum": "deliberation.voting.tally.Unit",
+        "MotionOutcomeEnum": "deliberation.voting.tally.Outcome",
     },
 }
 

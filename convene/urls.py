@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/", include("convene.api.urls")),
     path("api/v1/", include("deliberation.text.api.urls")),
     path("api/v1/", include("deliberation.discussion.api.urls")),
+    path("api/v1/", include("deliberation.voting.api.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("frontend.urls")),

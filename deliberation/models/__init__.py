@@ -1,5 +1,5 @@
-"""Deliberation models: the text (frameworks, clauses, versions, proposals) and the talk
-about it (comments, reactions, flags, dispositions)."""
+"""Deliberation models: the text (frameworks, clauses, versions, proposals), the talk about
+it (comments, reactions, flags, dispositions) and the votes on it (rounds, motions, ballots)."""
 
 from deliberation.discussion.models import Comment, CommentRevision, Disposition, Flag, Reaction
 from deliberation.text.models import (
@@ -11,10 +11,13 @@ from deliberation.text.models import (
     ClauseVersionQuerySet,
     Framework,
 )
+from deliberation.voting.models import Ballot, BallotChoice, Motion, RollEntry, VotingRound
 
 __all__ = [
     "Alternative",
     "Amendment",
+    "Ballot",
+    "BallotChoice",
     "Clause",
     "ClauseKind",
     "ClauseVersion",
@@ -24,5 +27,8 @@ __all__ = [
     "Disposition",
     "Flag",
     "Framework",
+    "Motion",
     "Reaction",
+    "RollEntry",
+    "VotingRound",
 ]

@@ -9,7 +9,8 @@ from __future__ import annotations
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "draft": ("consultation", "withdrawn"),
     "consultation": ("draft", "voting", "withdrawn"),
-    "voting": ("consultation", "adopted", "withdrawn"),
+    # "adopted" only through an adopted adopt_framework motion (deliberation.voting).
+    "voting": ("consultation", "withdrawn"),
     "adopted": ("published",),
     "published": (),
     "withdrawn": (),

@@ -74,8 +74,21 @@ def make_drafting(world: World, *, status: str = "consultation") -> Drafting:
         "withdrawn": ["withdrawn"],
     }
     for to in path[status]:
-        framework = services.framework_transition(actor=world.organizer, framework=framework, to=to)
+        framework = framework_move(actor=world.organizer, framework=framework, to=to)
     return Drafting(world, framework, scope, trigger)
+
+
+def framework_move(*, actor: Any, framework: Framework, to: str) -> Framework:
+    """``framework_transition``, except into ``adopted``: only an adopted adopt_framework motion
+    adopts a framework (tests/deliberation/voting covers that path), so a test that only needs
+    an adopted framework skips the round."""
+    if to != Framework.Status.ADOPTED:
+        return services.framework_transition(actor=actor, framework=framework, to=to)
+    framework.refresh_from_db()
+    assert framework.status == Framework.Status.VOTING, framework.status
+    Framework.objects.filter(pk=framework.pk).update(status=to)
+    framework.refresh_from_db()
+    return framework
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ from deliberation.models import (
 )
 from deliberation.text import services as text_services
 from tests.conftest import ACTORS, World, clear_cache, client_for, make_world
-from tests.deliberation.conftest import Drafting, make_drafting
+from tests.deliberation.conftest import Drafting, framework_move, make_drafting
 from tests.frontend.conftest import page_client
 
 STATUSES = ["draft", "consultation", "voting", "adopted", "published", "withdrawn"]
@@ -189,7 +189,7 @@ def make_scene(status: str, *, visibility: str = "public") -> Scene:
     comments = _comments(world, clause)
     framework = drafting.framework
     for to in PATHS[status]:
-        framework = text_services.framework_transition(actor=organizer, framework=framework, to=to)
+        framework = framework_move(actor=organizer, framework=framework, to=to)
     drafting.framework = framework
     assert framework.status == status
     return Scene(

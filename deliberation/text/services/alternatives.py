@@ -10,7 +10,7 @@ from django.utils import timezone
 from convene.audit import audit_append
 from convene.errors import Conflict, DomainError
 from convene.models import User
-from deliberation.models import Alternative, Clause, ClauseVersion
+from deliberation.models import Alternative, Clause, ClauseVersion, Framework
 from deliberation.text.permissions import can_propose, can_resolve, can_withdraw_alternative
 from deliberation.text.services.common import (
     clean_rationale,
@@ -99,7 +99,9 @@ def _open_choice(clause: Clause, alternative_id: int) -> Alternative:
     return chosen
 
 
-def _mark_resolved(clause: Clause, chosen: Alternative, actor: User, reason: str) -> list[str]:
+def _mark_resolved(
+    clause: Clause, chosen: Alternative, actor: User | None, reason: str
+) -> list[str]:
     """Mark ``chosen`` chosen and the other open options not chosen; their labels."""
     now = timezone.now()
     others = Alternative.objects.filter(clause=clause, status=Alternative.Status.OPEN).exclude(
@@ -129,31 +131,64 @@ def alternatives_resolve(
         clause, framework = lock_clause(clause.pk)
         can_resolve(actor, clause).enforce()
         chosen = _open_choice(clause, alternative_id)
-        others = _mark_resolved(clause, chosen, actor, reason)
-        version = version_add(
-            clause=clause,
-            text=chosen.text,
-            spec=clean_spec(clause.kind, chosen.spec),
-            author=chosen.proposer,
-            rationale=(
-                f"Option {chosen.label} chosen over "
-                f"{', '.join(others) or 'no other option'}: {reason}"
-            ),
-            alternative=chosen,
-            accepted_by=actor,
-        )
-        _refresh_bracket(clause)
-        audit_append(
-            convening=framework.convening,
-            actor=actor,
-            verb="clause.alternatives_resolved",
-            target=clause,
-            payload={
-                "chosen": chosen.label,
-                "not_chosen": others,
-                "reason": reason,
-                "version": version.number,
-                "version_hash": version.hash,
-            },
-        )
+        return _choose(clause, framework, chosen, actor, reason, {})
+
+
+def _choose(
+    clause: Clause,
+    framework: Framework,
+    chosen: Alternative,
+    actor: User | None,
+    reason: str,
+    extra: dict[str, Any],
+) -> ClauseVersion:
+    others = _mark_resolved(clause, chosen, actor, reason)
+    version = version_add(
+        clause=clause,
+        text=chosen.text,
+        spec=clean_spec(clause.kind, chosen.spec),
+        author=chosen.proposer,
+        rationale=(
+            f"Option {chosen.label} chosen over {', '.join(others) or 'no other option'}: {reason}"
+        ),
+        alternative=chosen,
+        accepted_by=actor,
+    )
+    _refresh_bracket(clause)
+    audit_append(
+        convening=framework.convening,
+        actor=actor,
+        verb="clause.alternatives_resolved",
+        target=clause,
+        payload={
+            "chosen": chosen.label,
+            "not_chosen": others,
+            "reason": reason,
+            "version": version.number,
+            "version_hash": version.hash,
+            **extra,
+        },
+    )
     return version
+
+
+def alternative_choose_by_vote(
+    *, clause: Clause, alternative_id: int, actor: User | None, round_id: int, narrative: str
+) -> str:
+    """Resolve the bracket with the alternative a round chose; what happened, for the motion's
+    record. Must run inside the closing transaction."""
+    clause, framework = lock_clause(clause.pk)
+    chosen = (
+        Alternative.objects.select_for_update().filter(pk=alternative_id, clause=clause).first()
+    )
+    if chosen is None or chosen.status != Alternative.Status.OPEN:
+        return "Not applied: the chosen alternative is no longer open."
+    version = _choose(
+        clause,
+        framework,
+        chosen,
+        actor,
+        f"Chosen in voting round {round_id}. {narrative}",
+        {"round": round_id},
+    )
+    return f"Option {chosen.label} chosen: version {version.number} of the clause."

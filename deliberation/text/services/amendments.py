@@ -10,7 +10,7 @@ from django.utils import timezone
 from convene.audit import audit_append
 from convene.errors import DomainError
 from convene.models import User
-from deliberation.models import Amendment, Clause, Framework
+from deliberation.models import Amendment, Clause, ClauseVersion, Framework
 from deliberation.text import diff
 from deliberation.text.permissions import (
     can_accept,
@@ -73,7 +73,7 @@ def _lock_amendment(amendment: Amendment) -> tuple[Amendment, Clause, Framework]
     return amendment, clause, framework
 
 
-def _decide(amendment: Amendment, actor: User, status: str, reason: str) -> None:
+def _decide(amendment: Amendment, actor: User | None, status: str, reason: str) -> None:
     amendment.status = status
     amendment.decided_by, amendment.decided_at = actor, timezone.now()
     amendment.decision_reason = reason
@@ -87,28 +87,68 @@ def amendment_accept(*, actor: User, amendment: Amendment, reason: str = "") -> 
     with transaction.atomic():
         amendment, clause, framework = _lock_amendment(amendment)
         can_accept(actor, amendment).enforce()
-        rationale = f"Amendment #{amendment.pk} accepted: {amendment.rationale}"
-        if reason.strip():
-            rationale += f"\n\nOrganizer: {reason.strip()}"
-        version = version_add(
-            clause=clause,
-            text=amendment.text,
-            spec=clean_spec(clause.kind, amendment.spec),
-            author=amendment.author,
-            rationale=rationale,
-            amendment=amendment,
-            accepted_by=actor,
-        )
-        amendment.resulting_version = version
+        note = f"Organizer: {reason.strip()}" if reason.strip() else ""
+        amendment_apply(amendment=amendment, clause=clause, actor=actor, note=note)
         _decide(amendment, actor, Amendment.Status.ACCEPTED, reason.strip())
-        audit_append(
-            convening=framework.convening,
-            actor=actor,
-            verb="amendment.accepted",
-            target=amendment,
-            payload={"clause": clause.pk, "version": version.number, "version_hash": version.hash},
-        )
+        _record_accepted(amendment, framework, actor, {})
     return amendment
+
+
+def amendment_apply(
+    *, amendment: Amendment, clause: Clause, actor: User | None, note: str
+) -> ClauseVersion:
+    """Make the amendment the clause's next version, written by its author and accepted by
+    ``actor`` (None: by a vote closed on schedule). The caller holds the locks of
+    ``_lock_amendment`` and has checked that it may be accepted."""
+    rationale = f"Amendment #{amendment.pk} accepted: {amendment.rationale}"
+    if note:
+        rationale += f"\n\n{note}"
+    version = version_add(
+        clause=clause,
+        text=amendment.text,
+        spec=clean_spec(clause.kind, amendment.spec),
+        author=amendment.author,
+        rationale=rationale,
+        amendment=amendment,
+        accepted_by=actor,
+    )
+    amendment.resulting_version = version
+    return version
+
+
+def _record_accepted(
+    amendment: Amendment, framework: Framework, actor: User | None, extra: dict[str, Any]
+) -> None:
+    version = amendment.resulting_version
+    assert version is not None
+    audit_append(
+        convening=framework.convening,
+        actor=actor,
+        verb="amendment.accepted",
+        target=amendment,
+        payload={
+            "clause": amendment.clause_id,
+            "version": version.number,
+            "version_hash": version.hash,
+            **extra,
+        },
+    )
+
+
+def amendment_accept_by_vote(*, amendment: Amendment, actor: User | None, round_id: int) -> str:
+    """Accept the amendment because a round adopted the motion to accept it; what happened,
+    for the motion's record. Must run inside the closing transaction."""
+    amendment, clause, framework = _lock_amendment(amendment)
+    if amendment.status != Amendment.Status.OPEN:
+        return f"Not applied: the amendment is {amendment.status}."
+    if clause.current_version_id != amendment.base_version_id:
+        return "Not applied: the clause changed after the amendment was written; rebase it."
+    version = amendment_apply(
+        amendment=amendment, clause=clause, actor=actor, note=f"Adopted in voting round {round_id}."
+    )
+    _decide(amendment, actor, Amendment.Status.ACCEPTED, f"Adopted in voting round {round_id}.")
+    _record_accepted(amendment, framework, actor, {"round": round_id})
+    return f"Accepted: version {version.number} of the clause."
 
 
 def amendment_reject(*, actor: User, amendment: Amendment, reason: str) -> Amendment:

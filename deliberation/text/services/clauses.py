@@ -17,6 +17,7 @@ from deliberation.text.services.common import (
     clean_rationale,
     clean_spec,
     clean_text,
+    lock_clause,
     version_add,
 )
 
@@ -165,3 +166,25 @@ def clause_reorder(*, actor: User, framework: Framework, order: list[int]) -> li
             payload={"before": ids, "after": order},
         )
     return list(framework.clauses.order_by("position"))
+
+
+def clause_adopt_by_vote(
+    *, clause: Clause, version_id: int | None, actor: User | None, round_id: int
+) -> str:
+    """Mark the clause adopted because a round adopted it at ``version_id``. Must run inside the
+    closing transaction."""
+    clause, framework = lock_clause(clause.pk)
+    if clause.current_version_id != version_id:
+        return "Not applied: the clause has a newer version than the one voted on."
+    if clause.status not in {Clause.Status.OPEN}:
+        return f"Not applied: the clause is {clause.status}."
+    clause.status = Clause.Status.ADOPTED
+    clause.save(update_fields=["status"])
+    audit_append(
+        convening=framework.convening,
+        actor=actor,
+        verb="clause.adopted",
+        target=clause,
+        payload={"version": clause.current_version_id, "round": round_id},
+    )
+    return "Adopted: the clause is adopted."

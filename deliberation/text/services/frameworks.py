@@ -110,3 +110,28 @@ def framework_transition(*, actor: User, framework: Framework, to: str) -> Frame
             payload={"from": current, "to": to},
         )
     return framework
+
+
+def framework_adopt_by_vote(*, framework: Framework, actor: User | None, round_id: int) -> str:
+    """Adopt the framework because a round adopted the motion to adopt it: the only way a
+    framework becomes adopted. Must run inside the closing transaction."""
+    framework = (
+        Framework.objects.select_for_update().select_related("convening").get(pk=framework.pk)
+    )
+    if framework.status != Framework.Status.VOTING:
+        return f"Not applied: the framework is in {framework.status}."
+    framework.status = Framework.Status.ADOPTED
+    framework.status_changed_at = timezone.now()
+    framework.save(update_fields=["status", "status_changed_at"])
+    audit_append(
+        convening=framework.convening,
+        actor=actor,
+        verb="framework.transitioned",
+        target=framework,
+        payload={
+            "from": Framework.Status.VOTING,
+            "to": Framework.Status.ADOPTED,
+            "round": round_id,
+        },
+    )
+    return "Adopted: the framework is adopted."

@@ -15,9 +15,8 @@ import pytest
 
 from deliberation.discussion import services as discussion_services
 from deliberation.models import Comment, Framework
-from deliberation.text import services as text_services
 from tests.conftest import ACTORS, World, client_for, make_world
-from tests.deliberation.conftest import Drafting, make_drafting
+from tests.deliberation.conftest import Drafting, framework_move, make_drafting
 
 ANON, OUT, OBS, PART, OTHER, ORG = ACTORS
 
@@ -148,9 +147,7 @@ PATHS = {
 
 def walk(world: World, framework: Framework, status: str) -> Framework:
     for to in PATHS[status]:
-        framework = text_services.framework_transition(
-            actor=world.organizer, framework=framework, to=to
-        )
+        framework = framework_move(actor=world.organizer, framework=framework, to=to)
     return framework
 
 

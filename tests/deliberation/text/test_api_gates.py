@@ -17,7 +17,7 @@ import pytest
 from deliberation.models import Alternative, Amendment, Clause, ClauseVersion, Framework
 from deliberation.text import services
 from tests.conftest import World, client_for, make_world
-from tests.deliberation.conftest import make_drafting
+from tests.deliberation.conftest import framework_move, make_drafting
 
 STATUSES = ["draft", "consultation", "voting", "adopted", "published", "withdrawn"]
 EDITING = {"draft", "consultation"}
@@ -86,7 +86,7 @@ def make_scene(status: str) -> Scene:
     ]
     framework = drafting.framework
     for to in PATHS[status]:
-        framework = services.framework_transition(actor=world.organizer, framework=framework, to=to)
+        framework = framework_move(actor=world.organizer, framework=framework, to=to)
     assert framework.status == status
     return Scene(world, framework, drafting.scope, drafting.trigger, amendment, alternatives)
 
@@ -215,7 +215,8 @@ def test_nothing_in_the_text_changes_after_adoption(db: Any, status: str) -> Non
 TRANSITIONS = {
     "draft": {"consultation", "withdrawn"},
     "consultation": {"draft", "voting", "withdrawn"},
-    "voting": {"consultation", "adopted", "withdrawn"},
+    # Adopted only through an adopted adopt_framework motion (tests/deliberation/voting).
+    "voting": {"consultation", "withdrawn"},
     "adopted": {"published"},
     "published": set(),
     "withdrawn": set(),
@@ -254,10 +255,12 @@ def test_the_whole_lifecycle_through_the_api(db: Any) -> None:
     drafting = make_drafting(world, status="draft")
     organizer = client_for(world.organizer)
     url = f"/api/v1/frameworks/{drafting.framework.slug}/transition/"
-    for target in ["consultation", "voting", "adopted", "published"]:
+    for target in ["consultation", "voting"]:
         response = organizer.post(url, {"to": target}, format="json")
         assert response.status_code == 200
         assert response.json()["status"] == target
+    # A vote adopts the framework, not an organizer's transition.
+    assert organizer.post(url, {"to": "adopted"}, format="json").status_code == 409
 
 
 @pytest.mark.parametrize("to", ["", "finished", "DRAFT", None, 3, ["voting"]])

@@ -17,9 +17,8 @@ from django.urls import reverse
 
 from deliberation.discussion import services as discussion_services
 from deliberation.models import Comment, Disposition, Flag, Reaction
-from deliberation.text import services as text_services
 from tests.conftest import ACTORS, World, clear_cache, make_world
-from tests.deliberation.conftest import Drafting, make_drafting
+from tests.deliberation.conftest import Drafting, framework_move, make_drafting
 from tests.frontend.conftest import page_client
 
 LOGIN = "login"
@@ -283,9 +282,7 @@ def test_phase_gates_by_framework_status(world: World, status: str, who: str, wh
             "withdrawn": ["withdrawn"],
         }
         for to in path[status]:
-            text_services.framework_transition(
-                actor=world.organizer, framework=drafting.framework, to=to
-            )
+            framework_move(actor=world.organizer, framework=drafting.framework, to=to)
     client = page_client(actor)
     if what == "comment":
         response = client.post(f"/clauses/{clause.pk}/comments/", {"body": "Gate?"})

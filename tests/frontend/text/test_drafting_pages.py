@@ -13,7 +13,7 @@ import pytest
 from deliberation.models import Alternative, Amendment, Clause, ClauseVersion, Framework
 from deliberation.text import services
 from tests.conftest import World
-from tests.deliberation.conftest import TRIGGER_SPEC, Drafting, make_drafting
+from tests.deliberation.conftest import TRIGGER_SPEC, Drafting, framework_move, make_drafting
 from tests.frontend.conftest import page_client
 from tests.hostile import HOSTILE, assert_inert
 
@@ -719,9 +719,7 @@ def test_withdrawing_an_alternative_that_is_not_open_is_a_409(drafting: Drafting
 def test_withdrawing_an_alternative_after_adoption_is_a_409(drafting: Drafting) -> None:
     first, _ = two_alternatives(drafting)
     for to in ("voting", "adopted"):
-        services.framework_transition(
-            actor=drafting.world.organizer, framework=drafting.framework, to=to
-        )
+        framework_move(actor=drafting.world.organizer, framework=drafting.framework, to=to)
     client = page_client(drafting.world.industry)
     assert f"/alternatives/{first.pk}/withdraw/" not in (
         client.get(f"/clauses/{drafting.scope.pk}/").content.decode()

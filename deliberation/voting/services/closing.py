@@ -1,0 +1,285 @@
+"""Closing a round: count, decide, freeze the results and the record, apply the effects.
+
+Closing locks the round row first, as casting does, so a ballot either commits before the close
+(and is counted) or finds the round closed (409). Counting reads two grouped queries for the
+whole round, whatever the number of ballots: positions per motion and group, and rankings or
+approvals per motion with their number of identical ballots.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from convene.audit import audit_append, chain_head
+from convene.models import User
+from deliberation.models import Ballot, BallotChoice, Motion, RollEntry, VotingRound
+from deliberation.text import services as text_services
+from deliberation.voting import narrative, record, tally
+from deliberation.voting.permissions import can_close_round
+from deliberation.voting.services.rounds import _lock, _organizer_of, round_chain_key
+
+YES_NO_POSITIONS = ("yes", "no", "abstain", "object")
+
+
+def eligible_by_group(round_: VotingRound, unit: str) -> dict[str, int]:
+    """Eligible units per stakeholder group: people, or organizations (their heads)."""
+    rows = (
+        RollEntry.objects.filter(round=round_)
+        .values("stakeholder_group")
+        .annotate(
+            people=Count("id"),
+            heads=Count("id", filter=Q(head_of_delegation=True, organization__isnull=False)),
+        )
+        .order_by()
+    )
+    heads = unit == tally.Unit.ORGANIZATION
+    return {row["stakeholder_group"]: row["heads"] if heads else row["people"] for row in rows}
+
+
+def position_counts(round_: VotingRound) -> dict[int, dict[str, dict[str, int]]]:
+    """motion id → group → position → counted ballots, in one grouped query."""
+    rows = (
+        BallotChoice.objects.filter(motion__round=round_, counted=True)
+        .exclude(position="")
+        .values("motion_id", "stakeholder_group", "position")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    out: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    for row in rows:
+        out[row["motion_id"]][row["stakeholder_group"]][row["position"]] = row["n"]
+    return out
+
+
+def preference_profiles(round_: VotingRound) -> dict[int, list[tuple[str, int]]]:
+    """motion id → [(preference, identical ballots)], in one grouped query."""
+    rows = (
+        BallotChoice.objects.filter(motion__round=round_, counted=True)
+        .exclude(preference="")
+        .values("motion_id", "preference")
+        .annotate(n=Count("id"))
+        .order_by("motion_id", "preference")
+    )
+    out: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for row in rows:
+        out[row["motion_id"]].append((row["preference"], row["n"]))
+    return out
+
+
+def turnout_by_group(round_: VotingRound) -> dict[int, dict[str, int]]:
+    """motion id → group → counted ballots choosing on it (positions not read)."""
+    rows = (
+        BallotChoice.objects.filter(motion__round=round_, counted=True)
+        .values("motion_id", "stakeholder_group")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    out: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in rows:
+        out[row["motion_id"]][row["stakeholder_group"]] = row["n"]
+    return out
+
+
+def objections(round_: VotingRound) -> dict[int, list[dict[str, Any]]]:
+    """motion id → the objections on record, with who made them (attribution is applied when
+    they are shown)."""
+    rows = (
+        BallotChoice.objects.filter(motion__round=round_, counted=True, position="object")
+        .select_related("ballot__organization")
+        .order_by("ballot__seq")
+    )
+    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        organization = row.ballot.organization
+        out[row.motion_id].append(
+            {
+                "group": row.stakeholder_group,
+                "reason": row.reason,
+                "voter": row.ballot.voter_id,
+                "organization": organization.pk if organization else None,
+                "country": organization.country if organization else "",
+            }
+        )
+    return out
+
+
+def _yes_no_result(
+    motion: Motion,
+    eligible: dict[str, int],
+    positions: dict[str, dict[str, int]],
+    motion_objections: list[dict[str, Any]],
+) -> dict[str, Any]:
+    rule = tally.Rule.from_dict(motion.rule or {})
+    counts = {
+        group: tally.Counts(eligible=eligible.get(group, 0), **positions.get(group, {}))
+        for group in tally.GROUPS
+    }
+    decision = tally.decide(rule, counts)
+    text = narrative.narrative(
+        rule, decision, objection_groups=[o["group"] for o in motion_objections]
+    )
+    return {"outcome": decision.outcome.value, "narrative": text, "decision": decision}
+
+
+def _choice_result(
+    motion: Motion, labels: dict[int, str], profiles: list[tuple[str, int]]
+) -> dict[str, Any]:
+    candidates = sorted(labels.values())
+    if motion.method == Motion.Method.SCHULZE:
+        choice = tally.schulze(candidates, [(p.split(">"), n) for p, n in profiles])
+    else:
+        choice = tally.approval(candidates, [(p.split(","), n) for p, n in profiles])
+    by_label = {label: f"Option {label}" for label in candidates}
+    if not profiles:
+        # Nobody chose: no alternative is chosen by default; the bracket stays.
+        return {
+            "outcome": tally.Outcome.NO_QUORUM.value,
+            "choice": choice,
+            "winner": None,
+            "narrative": "No alternative chosen: nobody ranked or approved any.",
+        }
+    winner = next(pk for pk, label in labels.items() if label == choice.winner)
+    return {
+        "outcome": tally.Outcome.ADOPTED.value,
+        "choice": choice,
+        "winner": winner,
+        "narrative": narrative.choice_narrative(motion.method, choice, by_label),
+    }
+
+
+def _effect(motion: Motion, actor: User | None, round_: VotingRound, winner: int | None) -> str:
+    if motion.outcome != tally.Outcome.ADOPTED:
+        return ""
+    if motion.kind == Motion.Kind.ADOPT_CLAUSE and motion.clause is not None:
+        return text_services.clause_adopt_by_vote(
+            clause=motion.clause, version_id=motion.version_id, actor=actor, round_id=round_.pk
+        )
+    if motion.kind == Motion.Kind.ACCEPT_AMENDMENT and motion.amendment is not None:
+        return text_services.amendment_accept_by_vote(
+            amendment=motion.amendment, actor=actor, round_id=round_.pk
+        )
+    if motion.kind == Motion.Kind.CHOOSE_ALTERNATIVE and motion.clause and winner is not None:
+        return text_services.alternative_choose_by_vote(
+            clause=motion.clause,
+            alternative_id=winner,
+            actor=actor,
+            round_id=round_.pk,
+            narrative=motion.narrative,
+        )
+    if motion.kind == Motion.Kind.ADOPT_FRAMEWORK:
+        return text_services.framework_adopt_by_vote(
+            framework=round_.framework, actor=actor, round_id=round_.pk
+        )
+    return ""
+
+
+def _freeze(motion: Motion, computed: dict[str, Any], totals: dict[str, Any]) -> None:
+    motion.outcome = computed["outcome"]
+    motion.narrative = computed["narrative"]
+    motion.winner_id = computed.get("winner")
+    choice = computed.get("choice")
+    motion.tie_broken = bool(choice and choice.tie_broken and computed.get("winner"))
+    motion.result = totals
+
+
+def _totals(
+    motion: Motion,
+    computed: dict[str, Any],
+    turnout: dict[str, int],
+    eligible: dict[str, int],
+    motion_objections: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """The frozen result, as the results endpoint shows it (before attribution)."""
+    decision = computed.get("decision")
+    if decision is not None:
+        overall = decision.overall.counts
+        by_group = {
+            group: {
+                **{k: scope.counts.to_dict()[k] for k in ("eligible", *YES_NO_POSITIONS)},
+                "turnout": scope.counts.participated,
+                "quorum_met": scope.quorum_met,
+                "threshold_met": scope.threshold_met,
+                "skipped": scope.skipped,
+            }
+            for group, scope in decision.by_group.items()
+        }
+        totals = {
+            **{k: overall.to_dict()[k] for k in ("eligible", *YES_NO_POSITIONS)},
+            "turnout": overall.participated,
+        }
+    else:
+        by_group = {
+            group: {"eligible": eligible.get(group, 0), "turnout": turnout.get(group, 0)}
+            for group in tally.GROUPS
+        }
+        totals = {"eligible": sum(eligible.values()), "turnout": sum(turnout.values())}
+    choice = computed.get("choice")
+    return {
+        "totals": totals,
+        "by_group": by_group,
+        "objections": motion_objections,
+        "scores": choice.scores if choice is not None else None,
+        "winners": list(choice.winners) if choice is not None else None,
+    }
+
+
+def round_close(*, actor: User | None, round_: VotingRound) -> VotingRound:
+    """Close the round: count, decide each motion, freeze results, chain head and counted
+    root (recorded in the convening's chain), then apply what was adopted. ``actor`` None is
+    the scheduler, closing a round at its ``closes_at``."""
+    from deliberation.voting.permissions import round_unit
+    from deliberation.voting.services.ballots import alternative_labels
+
+    with transaction.atomic():
+        round_ = _lock(round_)
+        can_close_round(actor if actor is not None else _organizer_of(round_), round_).enforce()
+        round_.status = VotingRound.Status.CLOSED
+        round_.closed_at = timezone.now()
+        motions = list(round_.motions.select_related("clause", "amendment").order_by("position"))
+        eligible = eligible_by_group(round_, round_unit(round_))
+        positions = position_counts(round_)
+        profiles = preference_profiles(round_)
+        turnout = turnout_by_group(round_)
+        motion_objections = objections(round_)
+        labels = alternative_labels(round_)
+        for motion in motions:
+            if motion.is_yes_no:
+                computed = _yes_no_result(
+                    motion, eligible, positions.get(motion.pk, {}), motion_objections[motion.pk]
+                )
+            else:
+                computed = _choice_result(motion, labels.get(motion.pk, {}), profiles[motion.pk])
+            _freeze(
+                motion,
+                computed,
+                _totals(
+                    motion, computed, turnout[motion.pk], eligible, motion_objections[motion.pk]
+                ),
+            )
+        leaves = Ballot.objects.filter(round=round_, counted=True).values_list("leaf", flat=True)
+        round_.counted_root = record.counted_root(leaves)
+        head = chain_head(round_chain_key(round_))
+        round_.head = head["hash"]
+        round_.save(update_fields=["status", "closed_at", "counted_root", "head"])
+        for motion in motions:
+            motion.effect = _effect(motion, actor, round_, motion.winner_id)
+            motion.save(
+                update_fields=["outcome", "narrative", "winner", "tie_broken", "result", "effect"]
+            )
+        audit_append(
+            convening=round_.framework.convening,
+            actor=actor,
+            verb="round.closed",
+            target=round_,
+            payload={
+                "chain": head,
+                "counted_root": round_.counted_root,
+                "outcomes": {str(m.pk): m.outcome for m in motions},
+            },
+        )
+    return round_

@@ -54,6 +54,18 @@ STATEFUL_FIELDS: dict[str, dict[str, str]] = {
         "parent": "must be a comment on the clause",
         "anchor": "the quote must occur in that paragraph of the current version",
     },
+    "POST /api/v1/frameworks/{slug}/rounds/": {
+        "motions": "must name clauses, amendments and bracketed clauses of this framework, "
+        "one motion per clause, with one vote unit",
+        "closes_at": "must be in the future, and after opens_at",
+    },
+    "PATCH /api/v1/rounds/{id}/": {
+        "motions": "must name clauses, amendments and bracketed clauses of the round's framework",
+        "closes_at": "must be in the future, and after opens_at (given or stored)",
+    },
+    "PUT /api/v1/rounds/{id}/ballot/": {
+        "choices": "must name this round's motions, each with the choice its kind takes",
+    },
     "PUT /api/v1/comments/{id}/disposition/": {
         "version": "must be a version of the comment's clause",
         "amendment": "must be an amendment of the comment's clause",

@@ -140,6 +140,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "convene.notifications.tasks.outbox_flush",
         "schedule": timedelta(minutes=1),
     },
+    # Opens and closes scheduled voting rounds; a round opens or closes within this of its time.
+    "rounds-advance": {
+        "task": "deliberation.voting.tasks.rounds_advance",
+        "schedule": timedelta(seconds=30),
+    },
 }
 
 # --- Email ----------------------------------------------------------------------------------

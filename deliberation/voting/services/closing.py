@@ -134,7 +134,6 @@ def _choice_result(
         choice = tally.schulze(candidates, [(p.split(">"), n) for p, n in profiles])
     else:
         choice = tally.approval(candidates, [(p.split(","), n) for p, n in profiles])
-    by_label = {label: f"Option {label}" for label in candidates}
     if not profiles:
         # Nobody chose: no alternative is chosen by default; the bracket stays.
         return {
@@ -148,7 +147,7 @@ def _choice_result(
         "outcome": tally.Outcome.ADOPTED.value,
         "choice": choice,
         "winner": winner,
-        "narrative": narrative.choice_narrative(motion.method, choice, by_label),
+        "narrative": narrative.choice_narrative(motion.method, choice),
     }
 
 

@@ -284,7 +284,7 @@ SPECTACULAR_SETTINGS = {
         "MotionMethodEnum": "deliberation.models.Motion.Method",
         "ThresholdEnum": "deliberation.voting.tally.Threshold",
         "UnitEnum": "deliberation.voting.tally.Unit",
-        "MotionOutcomeEnum": "deliberation.voting.tally.Outcome",
+        "MotionOutcomeEnum": "deliberation.models.Motion.Outcome",
     },
 }
 

@@ -83,6 +83,13 @@ class Motion(models.Model):
         SCHULZE = "schulze", "Ranked (Schulze)"
         APPROVAL = "approval", "Approval"
 
+    class Outcome(models.TextChoices):
+        # The values of deliberation.voting.tally.Outcome.
+        ADOPTED = "adopted", "Adopted"
+        REJECTED = "rejected", "Rejected"
+        BLOCKED = "blocked", "Blocked"
+        NO_QUORUM = "no_quorum", "No quorum"
+
     round = models.ForeignKey(VotingRound, on_delete=models.CASCADE, related_name="motions")
     position = models.PositiveIntegerField()
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -101,7 +108,7 @@ class Motion(models.Model):
     # choose_alternative: schulze or approval.
     method = models.CharField(max_length=10, choices=Method.choices, blank=True, default="")
     # Frozen at close.
-    outcome = models.CharField(max_length=12, blank=True, default="")
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True, default="")
     result = models.JSONField(null=True, blank=True)
     narrative = models.TextField(blank=True, default="")
     winner = models.ForeignKey(

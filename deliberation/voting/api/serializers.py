@@ -64,6 +64,18 @@ class RoundUpdateSerializer(serializers.Serializer):
 
 class MotionSerializer(serializers.ModelSerializer):
     rule = RuleSerializer(allow_null=True, read_only=True)
+    method = serializers.ChoiceField(
+        choices=Motion.Method.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="choose_alternative: schulze or approval; blank for yes/no motions.",
+    )
+    outcome = serializers.ChoiceField(
+        choices=Motion.Outcome.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Blank until the round closes.",
+    )
     version = serializers.SerializerMethodField()
     explanation = serializers.SerializerMethodField()
     winner: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
@@ -210,7 +222,7 @@ class MotionResultSerializer(serializers.Serializer):
     clause = serializers.IntegerField(allow_null=True)
     amendment = serializers.IntegerField(allow_null=True)
     outcome = serializers.ChoiceField(
-        choices=[o.value for o in tally.Outcome],
+        choices=Motion.Outcome.choices,
         allow_null=True,
         help_text="Null until the round closes.",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
@@ -115,7 +115,12 @@ class BallotView(APIView):
     needs = {"GET": Need.VOTE, "PUT": Need.VOTE}
     target: VotingRound
 
-    @extend_schema(responses=serializers.BallotSerializer)
+    @extend_schema(
+        responses={
+            200: serializers.BallotSerializer,
+            403: OpenApiResponse(description="You are not on the round's roll."),
+        }
+    )
     def get(self, request: Request, pk: int) -> Response:
         return Response(_ballot(selectors.my_ballot(user=request.user, round_=self.target)))
 
@@ -146,7 +151,12 @@ class RecordView(APIView):
     access = staticmethod(access_round)
     target: VotingRound
 
-    @extend_schema(responses=serializers.RecordSerializer)
+    @extend_schema(
+        responses={
+            200: serializers.RecordSerializer,
+            409: OpenApiResponse(description="The round is not closed: no record yet."),
+        }
+    )
     def get(self, request: Request, pk: int) -> Response:
         can_see_record(request.user, self.target).enforce()
         data = selectors.record(user=request.user, round_=self.target)
@@ -158,7 +168,12 @@ class RollView(APIView):
     access = staticmethod(access_round)
     target: VotingRound
 
-    @extend_schema(responses=serializers.RollEntrySerializer(many=True))
+    @extend_schema(
+        responses={
+            200: serializers.RollEntrySerializer(many=True),
+            403: OpenApiResponse(description="A secret round's roll is for organizers."),
+        }
+    )
     def get(self, request: Request, pk: int) -> Response:
         can_see_roll(request.user, self.target).authorize()
         entries = selectors.roll(user=request.user, round_=self.target)

@@ -67,3 +67,9 @@ def test_a_round_adopts_what_every_group_votes_for(voting: Voting) -> None:
     assert len(record["ballots"]) == 3
     assert audit_verify(convening_chain(w.convening)) is None
     assert Motion.objects.filter(round_id=round_id, outcome="adopted").count() == 4
+
+
+def test_the_motion_outcomes_are_the_tallys() -> None:
+    from deliberation.voting.tally import Outcome
+
+    assert set(Motion.Outcome.values) == {o.value for o in Outcome}

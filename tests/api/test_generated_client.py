@@ -666,3 +666,130 @@ def test_each_refusal_is_the_generated_error_model(
     errors = error.errors.to_dict()
     assert list(errors) == ([field] if field else []), errors
     integrator.assert_clean()
+
+
+# --- voting rounds (issue 10) -----------------------------------------------------------------
+def test_organizers_run_a_round_and_anyone_checks_its_record(
+    world: World, integrator: Integrator
+) -> None:
+    from deliberation.voting import record as record_hashing
+    from tests.deliberation.voting.conftest import make_voting
+
+    api, m, call = integrator.api, integrator.models, integrator.call
+    voting = make_voting(world)
+    organizer = integrator.sign_in(world.organizer)
+    rule = m.RuleRequest(threshold=m.ThresholdEnum.TWO_THIRDS, quorum_percent=50, chambers=True)
+    body = m.RoundInputRequest(
+        title="Final reading",
+        motions=[
+            m.MotionInputRequest(
+                kind=m.MotionKindEnum.ADOPT_CLAUSE, clause=voting.scope.id, rule=rule
+            ),
+            m.MotionInputRequest(
+                kind=m.MotionKindEnum.CHOOSE_ALTERNATIVE,
+                clause=voting.trigger.id,
+                method=m.MotionMethodEnum.SCHULZE,
+            ),
+        ],
+    )
+    slug = voting.framework.slug
+    created = call(
+        201, m.Round, api.frameworks.frameworks_rounds_create, slug, client=organizer, body=body
+    )
+    assert created.status == m.RoundStatusEnum.DRAFT
+    patched = call(
+        200,
+        m.Round,
+        api.rounds.rounds_partial_update,
+        created.id,
+        client=organizer,
+        body=m.RoundUpdateRequest(description="Two motions."),
+    )
+    assert patched.description == "Two motions."
+    listed = call(
+        200,
+        m.PaginatedRoundList,
+        api.frameworks.frameworks_rounds_list,
+        slug,
+        client=integrator.anonymous(),
+    )
+    assert [r.id for r in listed.results] == [created.id]
+    opened = call(200, m.Round, api.rounds.rounds_open_create, created.id, client=organizer)
+    adopt, choose = (motion.id for motion in opened.motions)
+    live = call(
+        200,
+        m.Results,
+        api.rounds.rounds_results_retrieve,
+        created.id,
+        client=integrator.anonymous(),
+    )
+    assert live.motions[0].outcome is None
+    receipts = {}
+    for user in (world.policymaker, world.industry, world.civil_society):
+        delegate = integrator.sign_in(user)
+        ballot = m.BallotInputRequest(
+            choices=[
+                m.ChoiceRequest(motion=adopt, position=m.PositionEnum.YES),
+                m.ChoiceRequest(motion=choose, ranking=[voting.option_b.id, voting.option_a.id]),
+            ]
+        )
+        cast = call(
+            200, m.Ballot, api.rounds.rounds_ballot_update, created.id, client=delegate, body=ballot
+        )
+        receipts[user.pk] = cast.receipt.leaf
+        mine = call(200, m.Ballot, api.rounds.rounds_ballot_retrieve, created.id, client=delegate)
+        assert mine.receipt.leaf == cast.receipt.leaf
+    roll = call(200, [m.RollEntry], api.rounds.rounds_roll_list, created.id, client=organizer)
+    assert len(roll) == 3
+    observer = integrator.sign_in(world.observer)
+    refused = call(
+        403,
+        m.Error,
+        api.rounds.rounds_ballot_update,
+        created.id,
+        client=observer,
+        body=m.BallotInputRequest(
+            choices=[m.ChoiceRequest(motion=adopt, position=m.PositionEnum.YES)]
+        ),
+    )
+    assert refused.detail
+    early = call(
+        409, m.Error, api.rounds.rounds_record_retrieve, created.id, client=integrator.anonymous()
+    )
+    assert "closes" in early.detail
+    closed = call(200, m.Round, api.rounds.rounds_close_create, created.id, client=organizer)
+    assert closed.status == m.RoundStatusEnum.CLOSED and len(closed.head) == 64
+    late = call(
+        409,
+        m.Error,
+        api.rounds.rounds_ballot_update,
+        created.id,
+        client=integrator.sign_in(world.policymaker),
+        body=m.BallotInputRequest(
+            choices=[m.ChoiceRequest(motion=adopt, position=m.PositionEnum.NO)]
+        ),
+    )
+    assert late.detail
+    results = call(
+        200,
+        m.Results,
+        api.rounds.rounds_results_retrieve,
+        created.id,
+        client=integrator.anonymous(),
+    )
+    assert [r.outcome for r in results.motions] == [m.MotionOutcomeEnum.ADOPTED] * 2
+    assert results.motions[1].winner == voting.option_b.id
+    published = call(
+        200, m.Record, api.rounds.rounds_record_retrieve, created.id, client=integrator.anonymous()
+    )
+    leaves = {b.leaf for b in published.ballots}
+    assert set(receipts.values()) == leaves
+    for ballot in published.ballots:
+        choices = [c.to_dict() for c in ballot.choices]
+        voter = ballot.voter.id if ballot.voter else None
+        leaf = record_hashing.leaf_hash(
+            round_id=created.id, voter=voter, choices=choices, nonce=ballot.nonce
+        )
+        assert leaf == ballot.leaf
+    assert record_hashing.counted_root(leaves) == published.counted_root
+    integrator.assert_clean()

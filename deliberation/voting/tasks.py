@@ -24,27 +24,20 @@ def rounds_advance() -> dict[str, list[int]]:
     from deliberation.voting import services
 
     now = timezone.now()
+    steps = [
+        ("opened", VotingRound.Status.SCHEDULED, "opens_at", services.round_open),
+        ("closed", VotingRound.Status.OPEN, "closes_at", services.round_close),
+    ]
     done: dict[str, list[int]] = {"opened": [], "closed": []}
-    due_open = VotingRound.objects.filter(
-        status=VotingRound.Status.SCHEDULED, opens_at__lte=now
-    ).values_list("pk", flat=True)
-    for pk in due_open:
-        try:
-            services.round_open(actor=None, round_=VotingRound(pk=pk))
-        except DomainError as exc:
-            # E.g. the framework is not in voting yet: the round stays scheduled, and is tried
-            # again on the next run.
-            log.warning("voting round %s could not open on schedule: %s", pk, exc.message)
-            continue
-        done["opened"].append(pk)
-    due_close = VotingRound.objects.filter(
-        status=VotingRound.Status.OPEN, closes_at__lte=now
-    ).values_list("pk", flat=True)
-    for pk in due_close:
-        try:
-            services.round_close(actor=None, round_=VotingRound(pk=pk))
-        except DomainError as exc:
-            log.warning("voting round %s could not close on schedule: %s", pk, exc.message)
-            continue
-        done["closed"].append(pk)
+    for name, status, when, service in steps:
+        due = VotingRound.objects.filter(status=status, **{f"{when}__lte": now})
+        for pk in due.values_list("pk", flat=True):
+            try:
+                service(actor=None, round_=VotingRound(pk=pk))
+            except DomainError as exc:
+                # E.g. the framework is not in voting yet: the round stays as it is, and is
+                # tried again on the next run.
+                log.warning("voting round %s was not %s on schedule: %s", pk, name, exc.message)
+                continue
+            done[name].append(pk)
     return done

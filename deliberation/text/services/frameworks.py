@@ -94,33 +94,20 @@ def framework_transition(*, actor: User, framework: Framework, to: str) -> Frame
         )
     with transaction.atomic():
         # Locked: two organizers moving the framework at once must not both succeed from one state.
-        framework = (
-            Framework.objects.select_for_update().select_related("convening").get(pk=framework.pk)
-        )
-        current = framework.status
+        framework = _locked(framework)
         can_transition(actor, framework, to).enforce(field="to")
-        framework.status = to
-        framework.status_changed_at = timezone.now()
-        framework.save(update_fields=["status", "status_changed_at"])
-        audit_append(
-            convening=framework.convening,
-            actor=actor,
-            verb="framework.transitioned",
-            target=framework,
-            payload={"from": current, "to": to},
-        )
+        _move(framework, to, actor, {})
     return framework
 
 
-def framework_adopt_by_vote(*, framework: Framework, actor: User | None, round_id: int) -> str:
-    """Adopt the framework because a round adopted the motion to adopt it: the only way a
-    framework becomes adopted. Must run inside the closing transaction."""
-    framework = (
-        Framework.objects.select_for_update().select_related("convening").get(pk=framework.pk)
-    )
-    if framework.status != Framework.Status.VOTING:
-        return f"Not applied: the framework is in {framework.status}."
-    framework.status = Framework.Status.ADOPTED
+def _locked(framework: Framework) -> Framework:
+    return Framework.objects.select_for_update().select_related("convening").get(pk=framework.pk)
+
+
+def _move(framework: Framework, to: str, actor: User | None, extra: dict[str, Any]) -> None:
+    """Set the (locked) framework's status and record the move."""
+    current = framework.status
+    framework.status = to
     framework.status_changed_at = timezone.now()
     framework.save(update_fields=["status", "status_changed_at"])
     audit_append(
@@ -128,10 +115,15 @@ def framework_adopt_by_vote(*, framework: Framework, actor: User | None, round_i
         actor=actor,
         verb="framework.transitioned",
         target=framework,
-        payload={
-            "from": Framework.Status.VOTING,
-            "to": Framework.Status.ADOPTED,
-            "round": round_id,
-        },
+        payload={"from": current, "to": to, **extra},
     )
+
+
+def framework_adopt_by_vote(*, framework: Framework, actor: User | None, round_id: int) -> str:
+    """Adopt the framework because a round adopted the motion to adopt it: the only way a
+    framework becomes adopted. Must run inside the closing transaction."""
+    framework = _locked(framework)
+    if framework.status != Framework.Status.VOTING:
+        return f"Not applied: the framework is in {framework.status}."
+    _move(framework, Framework.Status.ADOPTED, actor, {"round": round_id})
     return "Adopted: the framework is adopted."

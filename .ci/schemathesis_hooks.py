@@ -58,10 +58,12 @@ STATEFUL_FIELDS: dict[str, dict[str, str]] = {
         "motions": "must name clauses, amendments and bracketed clauses of this framework, "
         "one motion per clause, with one vote unit",
         "closes_at": "must be in the future, and after opens_at",
+        "opens_at": "must be before closes_at",
     },
     "PATCH /api/v1/rounds/{id}/": {
         "motions": "must name clauses, amendments and bracketed clauses of the round's framework",
         "closes_at": "must be in the future, and after opens_at (given or stored)",
+        "opens_at": "must be before closes_at (given or stored)",
     },
     "PUT /api/v1/rounds/{id}/ballot/": {
         "choices": "must name this round's motions, each with the choice its kind takes",

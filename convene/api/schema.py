@@ -148,6 +148,18 @@ def text_pattern(field: serializers.CharField) -> str:
     return rf"^\s*{core}\s*$"
 
 
+# ISO 8601 as clients should write it (the API reads more, as Django's parse_datetime does): a
+# real date (29 February left out), T, hours and minutes, optional seconds, and an offset or Z.
+_MONTH_DAY = (
+    r"(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+)
+DATE_TIME_PATTERN = (
+    rf"^[1-9][0-9]{{3}}-{_MONTH_DAY}T(?:[01][0-9]|2[0-3]):[0-5][0-9]"
+    r"(?::[0-5][0-9](?:\.[0-9]{1,6})?)?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"
+)
+
+
 class AutoSchema(SpectacularAutoSchema):
     def get_summary(self) -> str | None:
         """The operation's line in ``convene.api.summaries`` (by method and path, ``{pk}``
@@ -183,6 +195,13 @@ class AutoSchema(SpectacularAutoSchema):
             and "pattern" not in schema
         ):
             schema["pattern"] = text_pattern(field)
+        if (
+            direction == "request"
+            and isinstance(field, serializers.DateTimeField)
+            and isinstance(schema, dict)
+        ):
+            # ``format`` only annotates; the pattern makes the shape a rule ("" is no time).
+            schema.setdefault("pattern", DATE_TIME_PATTERN)
         if (
             direction == "request"
             and isinstance(field, serializers.PrimaryKeyRelatedField)

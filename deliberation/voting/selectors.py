@@ -96,6 +96,9 @@ def _objections(
     shown: VoterShown, frozen: list[dict[str, Any]], people: dict[int, Any]
 ) -> list[Any]:
     out = []
+    if shown.round.is_secret:
+        # In the order cast, objections would tell who objected to anyone who saw who voted when.
+        frozen = sorted(frozen, key=lambda o: (o["group"], o["reason"]))
     for objection in frozen:
         entry: dict[str, Any] = {"group": objection["group"], "reason": objection["reason"]}
         voter = shown.voter(people.get(objection["voter"])) if objection.get("voter") else None

@@ -21,7 +21,12 @@ from rest_framework import serializers
 from rest_framework.test import APIClient
 
 from convene.api.fields import SingleLineCharField, StrictCharField
-from convene.api.schema import country_code_schema, slug_schema, text_pattern
+from convene.api.schema import (
+    DATE_TIME_PATTERN,
+    country_code_schema,
+    slug_schema,
+    text_pattern,
+)
 from convene.api.summaries import SUMMARIES
 from convene.management.commands.api_schema import problems, rendered, served_schema
 from convene.models import StakeholderGroup
@@ -380,3 +385,14 @@ def test_query_ids_are_documented_up_to_what_the_parser_reads(
     url = f"/api/v1/clauses/{drafting.trigger.pk}/comments/"
     assert APIClient().get(url, {"root": str(LARGEST)}).status_code == 200
     assert APIClient().get(url, {"root": str(LARGEST + 1)}).status_code == 400
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.from_regex(DATE_TIME_PATTERN, fullmatch=True))
+def test_every_date_time_the_pattern_allows_is_read(value: str) -> None:
+    assert serializers.DateTimeField().run_validation(value) is not None
+
+
+def test_date_time_inputs_carry_the_pattern(schema: dict[str, Any]) -> None:
+    opens_at = _component(schema, "RoundInputRequest")["properties"]["opens_at"]
+    assert opens_at["pattern"] == DATE_TIME_PATTERN

@@ -69,6 +69,7 @@ STATEFUL_FIELDS: dict[str, dict[str, str]] = {
         "choices": "must name this round's motions, each with the choice its kind takes",
     },
     "PUT /api/v1/comments/{id}/disposition/": {
+        "comment": "must be a top-level comment (the path's comment, as stored)",
         "version": "must be a version of the comment's clause",
         "amendment": "must be an amendment of the comment's clause",
     },

@@ -156,6 +156,7 @@ def can_withdraw_amendment(user: Any, amendment: Amendment) -> Verdict:
         lambda: _author(user, amendment, "withdraw"),
         lambda: _gate("withdraw_proposal", framework),
         lambda: _amendment_open(amendment),
+        lambda: off_open_ballots(framework, amendment_id=amendment.pk),
     )
 
 
@@ -168,6 +169,25 @@ def can_rebase(user: Any, amendment: Amendment) -> Verdict:
         lambda: _gate("propose", framework),
         lambda: _amendment_open(amendment),
     )
+
+
+def off_open_ballots(
+    framework: Framework, *, clause_id: int | None = None, amendment_id: int | None = None
+) -> Verdict:
+    """A proposal on the ballot of an open voting round stays until the round closes: voters
+    are ranking it (or voting on it) now. Rounds are open only while the framework votes."""
+    from deliberation.models import Motion, VotingRound
+
+    if framework.status != Framework.Status.VOTING:
+        return ALLOW
+    motions = Motion.objects.filter(round__status=VotingRound.Status.OPEN)
+    if clause_id is not None:
+        motions = motions.filter(clause_id=clause_id, kind=Motion.Kind.CHOOSE_ALTERNATIVE)
+    elif amendment_id is not None:
+        motions = motions.filter(amendment_id=amendment_id)
+    if motions.exists():
+        return refuse(409, "This is on the ballot of an open voting round; wait until it closes.")
+    return ALLOW
 
 
 def can_withdraw_alternative(user: Any, alternative: Alternative) -> Verdict:
@@ -190,6 +210,7 @@ def can_withdraw_alternative(user: Any, alternative: Alternative) -> Verdict:
         proposer,
         lambda: _gate("withdraw_proposal", framework),
         still_open,
+        lambda: off_open_ballots(framework, clause_id=alternative.clause_id),
     )
 
 

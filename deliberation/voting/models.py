@@ -105,8 +105,10 @@ class Motion(models.Model):
     )
     # Yes/no kinds: the decision rule (deliberation.voting.tally.Rule.to_dict()).
     rule = models.JSONField(null=True, blank=True)
-    # choose_alternative: schulze or approval.
+    # choose_alternative: schulze or approval, and the alternatives on the ballot, fixed when the
+    # round opens: [{"id": …, "label": "A"}, …].
     method = models.CharField(max_length=10, choices=Method.choices, blank=True, default="")
+    options = models.JSONField(default=list, blank=True)
     # Frozen at close.
     outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True, default="")
     result = models.JSONField(null=True, blank=True)

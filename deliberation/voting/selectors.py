@@ -53,11 +53,15 @@ class VoterShown:
     reader: Reader
     round: VotingRound
     organization_unit: bool
+    # The roll shown to organizers: names, even in a secret round.
+    roll: bool = False
 
     @property
     def names(self) -> bool:
         """Persons are named: in a recorded round voted under named attribution, or to
         organizers. Delegations (organization unit) are always named; secret rounds never."""
+        if self.roll:
+            return True
         if self.round.is_secret:
             return False
         return self.reader.organizer or self.round.attribution != Convening.Attribution.GROUP
@@ -68,7 +72,7 @@ class VoterShown:
         return {"id": user.pk, "display_name": user.display_name}
 
     def organization(self, organization: Organization | None) -> dict[str, Any] | None:
-        if organization is None or self.round.is_secret:
+        if organization is None or (self.round.is_secret and not self.roll):
             return None
         if not (self.names or self.organization_unit):
             return None
@@ -231,6 +235,10 @@ def _recorded(ballot: Ballot, shown: VoterShown) -> dict[str, Any]:
 def roll(*, user: Any, round_: VotingRound) -> list[dict[str, Any]]:
     """The eligible roll as snapshotted at opening (before: as it would be taken now)."""
     shown = voter_shown(user, round_)
+    # Who is on the roll is no secret from the organizers, even in a secret round (how they voted
+    # is): they see the roll named whatever the ballot mode.
+    if shown.reader.organizer:
+        shown = VoterShown(reader=shown.reader, round=round_, organization_unit=True, roll=True)
     entries = RollEntry.objects.filter(round=round_).select_related("user", "organization")
     return [
         {

@@ -13,7 +13,7 @@ from typing import Any
 
 from convene.audit import audit_verify, convening_chain
 from convene.models import AuditChain, AuditEvent
-from deliberation.models import Alternative, Ballot, Motion, VotingRound
+from deliberation.models import Ballot, Motion, VotingRound
 from deliberation.voting import record, tally
 from deliberation.voting.permissions import round_unit
 from deliberation.voting.services.ballots import leaf_voter
@@ -140,11 +140,10 @@ def _recount_yes_no(
 
 
 def _recount_choice(motion: Motion, preferences: list[tuple[list[int], int]]) -> dict[str, Any]:
-    labels = dict(Alternative.objects.filter(clause=motion.clause).values_list("pk", "label"))
+    labels = {option["id"]: option["label"] for option in motion.options}
     if not preferences:
         return {"outcome": tally.Outcome.NO_QUORUM.value, "totals": None, "winner": None}
-    ranked = {labels[a] for p, _ in preferences for a in p if a in labels}
-    candidates = sorted(ranked | _frozen_candidates(motion))
+    candidates = sorted(labels.values())
     named = [([labels[a] for a in p], n) for p, n in preferences]
     if motion.method == Motion.Method.SCHULZE:
         choice = tally.schulze(candidates, named)
@@ -152,13 +151,6 @@ def _recount_choice(motion: Motion, preferences: list[tuple[list[int], int]]) ->
         choice = tally.approval(candidates, named)
     winner = next((pk for pk, label in labels.items() if label == choice.winner), None)
     return {"outcome": tally.Outcome.ADOPTED.value, "totals": None, "winner": winner}
-
-
-def _frozen_candidates(motion: Motion) -> set[str]:
-    """The labels that were on the ballot: those the frozen scores name."""
-    scores = (motion.result or {}).get("scores") or {}
-    table = scores.get("pairwise") or scores.get("approvals") or {}
-    return set(table)
 
 
 def _tally(round_: VotingRound, counted: list[Ballot]) -> list[str]:

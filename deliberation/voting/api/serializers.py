@@ -25,6 +25,14 @@ class RuleSerializer(serializers.Serializer):
     chambers = StrictBooleanField(default=False)
     unit = serializers.ChoiceField(choices=[u.value for u in tally.Unit], default="person")
 
+    def to_internal_value(self, data: Any) -> Any:
+        # A misspelt key ("quorum") would otherwise be dropped, and the rule be another one.
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({key: ["Not a rule setting."] for key in unknown})
+        return super().to_internal_value(data)
+
 
 class MotionInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Motion.Kind.choices)

@@ -33,7 +33,7 @@ def _alternative_ids(value: Any, motion: Motion, options: Mapping[int, str], key
         raise _invalid(f"Motion {motion.pk}: an alternative appears twice in {key}.")
     unknown = [v for v in value if v not in options]
     if unknown:
-        raise _invalid(f"Motion {motion.pk}: {unknown[0]} is not an open alternative of it.")
+        raise _invalid(f"Motion {motion.pk}: {unknown[0]} is not an alternative on its ballot.")
     return list(value)
 
 
@@ -62,7 +62,10 @@ def _alternatives(
     key = "ranking" if motion.method == Motion.Method.SCHULZE else "approvals"
     if set(choice) != {"motion", key}:
         raise _invalid(f"Motion {motion.pk} is decided by {motion.method}: send {key} only.")
-    return {"motion": motion.pk, key: _alternative_ids(choice[key], motion, options, key)}
+    ids = _alternative_ids(choice[key], motion, options, key)
+    # A ranking's order is the vote; approvals are a set, kept in one order so that equal
+    # ballots are equal.
+    return {"motion": motion.pk, key: ids if key == "ranking" else sorted(ids)}
 
 
 def clean_choices(round_: VotingRound, choices: Any) -> list[dict[str, Any]]:
@@ -91,7 +94,13 @@ def clean_choices(round_: VotingRound, choices: Any) -> list[dict[str, Any]]:
 
 def alternative_labels(round_: VotingRound) -> dict[int, dict[int, str]]:
     """motion id → {alternative id: label} for the round's choose_alternative motions: the
-    alternatives that were open when the round opened (choosing freezes them)."""
+    alternatives fixed on the ballot when the round opened (before: those open now)."""
+    if round_.opened_at is not None:
+        return {
+            m.pk: {option["id"]: option["label"] for option in m.options}
+            for m in round_.motions.all()
+            if not m.is_yes_no
+        }
     clauses = {m.clause_id: m.pk for m in round_.motions.all() if not m.is_yes_no and m.clause_id}
     out: dict[int, dict[int, str]] = {pk: {} for pk in clauses.values()}
     rows = Alternative.objects.filter(

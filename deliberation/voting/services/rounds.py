@@ -10,8 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from convene.audit import ChainKind, audit_append, chain_key, chain_open
-from convene.errors import DomainError
+from convene.errors import Conflict, DomainError
 from convene.models import Membership, Role, User
+from convene.permissions import Verdict
 from convene.plaintext import clean_single_line
 from deliberation.models import (
     Alternative,
@@ -135,6 +136,13 @@ def _motions(framework: Framework, entries: Any) -> list[Motion]:
     return motions
 
 
+def _who_first(verdict: Verdict) -> None:
+    """Enforce who may act (403, 404) now; a refusal by state (409) waits until the input has
+    been checked (400), the order every interface answers in."""
+    if verdict.status != 409:
+        verdict.enforce()
+
+
 def _status_for(opens_at: datetime | None) -> str:
     return VotingRound.Status.SCHEDULED if opens_at else VotingRound.Status.DRAFT
 
@@ -184,8 +192,10 @@ def round_create(
     _clean_times(opens_at, closes_at)
     with transaction.atomic():
         framework = Framework.objects.select_for_update().get(pk=framework.pk)
-        can_create_round(actor, framework).enforce()
+        allowed = can_create_round(actor, framework)
+        _who_first(allowed)
         drafted = _motions(framework, motions)
+        allowed.enforce()
         round_ = VotingRound.objects.create(
             framework=framework,
             title=title,
@@ -225,13 +235,15 @@ def round_update(*, actor: User, round_: VotingRound, **changes: Any) -> VotingR
             .select_related("framework__convening")
             .get(pk=round_.pk)
         )
-        can_edit_round(actor, round_).enforce()
+        allowed = can_edit_round(actor, round_)
+        _who_first(allowed)
         opens_at = changes.get("opens_at", round_.opens_at)
         closes_at = changes.get("closes_at", round_.closes_at)
         _clean_times(opens_at, closes_at)
         motions = changes.pop("motions", None)
-        if motions is not None:
-            drafted = _motions(round_.framework, motions)
+        drafted = _motions(round_.framework, motions) if motions is not None else None
+        allowed.enforce()
+        if drafted is not None:
             round_.motions.all().delete()
             _save_motions(round_, drafted)
         for key, value in changes.items():
@@ -284,6 +296,16 @@ def _freeze_motions(round_: VotingRound) -> None:
         if motion.kind == Motion.Kind.ADOPT_CLAUSE and motion.clause is not None:
             motion.version_id = motion.clause.current_version_id
             motion.save(update_fields=["version"])
+        if motion.kind == Motion.Kind.CHOOSE_ALTERNATIVE and motion.clause is not None:
+            open_options = Alternative.objects.filter(
+                clause=motion.clause, status=Alternative.Status.OPEN
+            ).order_by("label")
+            motion.options = [{"id": a.pk, "label": a.label} for a in open_options]
+            if len(motion.options) < 2:
+                raise Conflict(
+                    f"Motion {motion.position}: fewer than two alternatives are still open."
+                )
+            motion.save(update_fields=["options"])
 
 
 def round_open(*, actor: User | None, round_: VotingRound) -> VotingRound:

@@ -9,7 +9,7 @@ the round's state forbids it), and success redirects back (POST/redirect/GET).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from convene.errors import DomainError
 from convene.permissions import Need
-from deliberation.models import Ballot, Clause, Framework, Motion, VotingRound
+from deliberation.models import Clause, Framework, Motion, VotingRound
 from deliberation.text import selectors as text_selectors
 from deliberation.voting import selectors, services
 from deliberation.voting.permissions import (
@@ -38,23 +38,11 @@ from frontend.views.voting.forms import Candidate, RoundForm, RuleForm, explain,
 
 
 # --- the framework's rounds -----------------------------------------------------------------------
-def my_ballots(user: Any, rounds: Iterable[VotingRound]) -> dict[int, Ballot]:
-    """round id → the viewer's counted ballot, for a list of rounds in one query: what
-    ``selectors.my_ballot`` gives for one round."""
-    ids = [r.pk for r in rounds]
-    if not ids or user is None or not user.is_authenticated:
-        return {}
-    ballots = Ballot.objects.filter(round_id__in=ids, voter=user, counted=True).only(
-        "id", "round_id", "cast_at", "leaf"
-    )
-    return {b.round_id: b for b in ballots}
-
-
 @require_http_methods(["GET"])
 def round_list(request: HttpRequest, slug: str) -> HttpResponse:
     framework = access_framework_rounds(request.user, slug)
     rounds = list(selectors.round_list(framework=framework))
-    mine = my_ballots(request.user, rounds)
+    mine = selectors.my_ballots(user=request.user, rounds=rounds)
     create = can_create_round(request.user, framework)
     context = {
         "framework": framework,

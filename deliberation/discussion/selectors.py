@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from convene.audit import timestamp
 from convene.models import StakeholderGroup
 from deliberation.discussion.attribution import Reader, author_of, reader_for
 from deliberation.discussion.permissions import can_comment, comment_actions, shows_content
@@ -118,14 +119,15 @@ def disposition_record(comment: Comment, reader: Reader) -> dict[str, Any]:
         "clause_title": comment.clause.title,
         "author": (author or {}).get("display_name", ""),
         "stakeholder_group": comment.author_group,
-        "created_at": comment.created_at.isoformat(),
+        # As the rest of the API writes times: UTC with a Z.
+        "created_at": timestamp(comment.created_at),
         "excerpt": comment.body[:300] if comment.status == Comment.Status.VISIBLE else "",
         "status": comment.status,
         "outcome": disposition.outcome if disposition else AWAITING,
         "response": disposition.response if disposition else "",
         "version": disposition.version.number if disposition and disposition.version else None,
         "amendment": disposition.amendment_id if disposition else None,
-        "decided_at": disposition.decided_at.isoformat() if disposition else None,
+        "decided_at": timestamp(disposition.decided_at) if disposition else None,
     }
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import environ
 
+from deliberation.publishing.document_schema import openapi_schema as framework_document_schema
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -264,6 +266,9 @@ SPECTACULAR_SETTINGS = {
     # partially), so its required fields stay required in the schema.
     "COMPONENT_SPLIT_PATCH": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # The published document (deliberation/publishing/schemas/framework-v1.json), one component
+    # that the export endpoints refer to.
+    "APPEND_COMPONENTS": {"schemas": {"FrameworkDocument": framework_document_schema()}},
     "ENUM_NAME_OVERRIDES": {
         "OrganizationKindEnum": "convene.models.Organization.Kind",
         "ClauseKindEnum": "deliberation.models.ClauseKind",

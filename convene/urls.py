@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from convene.health import healthz
+from deliberation.publishing.api import views as publishing_views
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -11,6 +12,8 @@ urlpatterns = [
     path("api/v1/", include("deliberation.text.api.urls")),
     path("api/v1/", include("deliberation.discussion.api.urls")),
     path("api/v1/", include("deliberation.voting.api.urls")),
+    path("api/v1/", include("deliberation.publishing.api.urls")),
+    path("schemas/framework-v1.json", publishing_views.schema_view, name="framework-schema"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("frontend.urls")),

@@ -73,6 +73,11 @@ SUMMARIES: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/rounds/{id}/results/"): "A round's results (turnout only while open)",
     ("GET", "/api/v1/rounds/{id}/record/"): "A closed round's record of ballots, to verify",
     ("GET", "/api/v1/rounds/{id}/roll/"): "A round's eligible roll",
+    # the public record
+    ("POST", "/api/v1/frameworks/{slug}/publish/"): "Publish an adopted framework's next edition",
+    ("GET", "/api/v1/published/"): "List published frameworks, latest edition each",
+    ("GET", "/api/v1/published/{slug}/"): "The latest edition's JSON export",
+    ("GET", "/api/v1/published/{slug}/editions/{number}/"): "One edition's JSON export",
     # comments
     ("GET", "/api/v1/clauses/{id}/comments/"): "List a clause's comments (cursor-paged)",
     ("POST", "/api/v1/clauses/{id}/comments/"): "Comment on a clause, or reply",

@@ -2,6 +2,7 @@
 it (comments, reactions, flags, dispositions) and the votes on it (rounds, motions, ballots)."""
 
 from deliberation.discussion.models import Comment, CommentRevision, Disposition, Flag, Reaction
+from deliberation.publishing.models import Edition
 from deliberation.text.models import (
     Alternative,
     Amendment,
@@ -25,6 +26,7 @@ __all__ = [
     "Comment",
     "CommentRevision",
     "Disposition",
+    "Edition",
     "Flag",
     "Framework",
     "Motion",

@@ -11,7 +11,8 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "consultation": ("draft", "voting", "withdrawn"),
     # "adopted" only through an adopted adopt_framework motion (deliberation.voting).
     "voting": ("consultation", "withdrawn"),
-    "adopted": ("published",),
+    # "published" only by publishing an edition (deliberation.publishing).
+    "adopted": (),
     "published": (),
     "withdrawn": (),
 }

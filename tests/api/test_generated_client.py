@@ -793,3 +793,44 @@ def test_organizers_run_a_round_and_anyone_checks_its_record(
         assert leaf == ballot.leaf
     assert record_hashing.counted_root(leaves) == published.counted_root
     integrator.assert_clean()
+
+
+# --- the public record (issue 11) -------------------------------------------------------------
+def test_organizers_publish_and_anyone_reads_the_edition(
+    world: World, integrator: Integrator
+) -> None:
+    from deliberation.publishing import export
+    from tests.deliberation.publishing.test_publishing import _adopt
+    from tests.deliberation.voting.conftest import make_voting
+
+    api, m, call = integrator.api, integrator.models, integrator.call
+    voting = make_voting(world)
+    organizer = integrator.sign_in(world.organizer)
+    slug = voting.framework.slug
+    early = call(409, m.Error, api.frameworks.frameworks_publish_create, slug, client=organizer)
+    assert "adopted" in early.detail
+    _adopt(voting)
+    published = call(
+        200, m.Published, api.frameworks.frameworks_publish_create, slug, client=organizer
+    )
+    assert published.edition == 1
+    anonymous = integrator.anonymous()
+    listed = call(
+        200, m.PaginatedPublishedFrameworkList, api.published.published_list, client=anonymous
+    )
+    assert [(p.slug, p.edition) for p in listed.results] == [(slug, 1)]
+    latest = call(
+        200, m.ConveneFrameworkVersion1, api.published.published_retrieve, slug, client=anonymous
+    )
+    first = call(
+        200,
+        m.ConveneFrameworkVersion1,
+        api.published.published_editions_retrieve,
+        slug,
+        1,
+        client=anonymous,
+    )
+    assert latest.to_dict() == first.to_dict()
+    assert first.content_hash == published.content_hash == export.content_hash(first.to_dict())
+    call(404, m.Error, api.published.published_editions_retrieve, slug, 2, client=anonymous)
+    integrator.assert_clean()

@@ -79,13 +79,14 @@ def make_drafting(world: World, *, status: str = "consultation") -> Drafting:
 
 
 def framework_move(*, actor: Any, framework: Framework, to: str) -> Framework:
-    """``framework_transition``, except into ``adopted``: only an adopted adopt_framework motion
-    adopts a framework (tests/deliberation/voting covers that path), so a test that only needs
-    an adopted framework skips the round."""
-    if to != Framework.Status.ADOPTED:
+    """``framework_transition``, except into ``adopted`` and ``published``: only an adopted
+    adopt_framework motion adopts a framework, and only publishing an edition publishes it
+    (tests/deliberation/voting and tests/deliberation/publishing cover those paths), so a test
+    that only needs the status skips them."""
+    if to not in {Framework.Status.ADOPTED, Framework.Status.PUBLISHED}:
         return services.framework_transition(actor=actor, framework=framework, to=to)
     framework.refresh_from_db()
-    assert framework.status == Framework.Status.VOTING, framework.status
+    assert framework.status in {Framework.Status.VOTING, Framework.Status.ADOPTED}, framework.status
     Framework.objects.filter(pk=framework.pk).update(status=to)
     framework.refresh_from_db()
     return framework

@@ -168,10 +168,12 @@ class Command(BaseCommand):
         _observers(convening, organizer)
         _invitations(convening, organizer, organizations)
         from deliberation.text import demo
+        from deliberation.publishing import demo as publishing_demo
         from deliberation.voting import demo as voting_demo
 
         demo.seed(convening=convening, organizer=organizer)
         voting_demo.seed(convening=convening, organizer=organizer)
+        publishing_demo.seed(convening=convening, organizer=organizer)
 
     def _print_sign_ins(self) -> None:
         self.stdout.write(self.style.SUCCESS("Demo ready: Global AI Safety Brake"))

@@ -217,7 +217,8 @@ TRANSITIONS = {
     "consultation": {"draft", "voting", "withdrawn"},
     # Adopted only through an adopted adopt_framework motion (tests/deliberation/voting).
     "voting": {"consultation", "withdrawn"},
-    "adopted": {"published"},
+    # Published only by publishing an edition (tests/deliberation/publishing).
+    "adopted": set(),
     "published": set(),
     "withdrawn": set(),
 }

@@ -55,10 +55,11 @@ def _clean_times(opens_at: datetime | None, closes_at: datetime | None) -> None:
         raise DomainError("The closing time must be in the future.", field="closes_at")
 
 
-def _one(model: Any, pk: Any, field: str, **where: Any) -> Any:
+def _one(model: Any, pk: Any, noun: str, index: int, **where: Any) -> Any:
+    """The motion's target; a refusal names the ``motions`` field, as the API's body does."""
     found = model.objects.filter(pk=pk, **where).first() if isinstance(pk, int) else None
     if found is None:
-        raise DomainError(f"No such {field} in this framework.", field=field)
+        raise DomainError(f"Motion {index}: no such {noun} in this framework.", field="motions")
     return found
 
 
@@ -76,10 +77,10 @@ def _motion(framework: Framework, data: dict[str, Any], index: int) -> Motion:
         raise DomainError(f"Motion {index}: unknown kind {kind!r}.", field="motions")
     motion = Motion(kind=kind, position=index)
     if kind in {Motion.Kind.ADOPT_CLAUSE, Motion.Kind.CHOOSE_ALTERNATIVE}:
-        motion.clause = _one(Clause, data.get("clause"), "clause", framework=framework)
+        motion.clause = _one(Clause, data.get("clause"), "clause", index, framework=framework)
     if kind == Motion.Kind.ACCEPT_AMENDMENT:
         motion.amendment = _one(
-            Amendment, data.get("amendment"), "amendment", clause__framework=framework
+            Amendment, data.get("amendment"), "amendment", index, clause__framework=framework
         )
         motion.clause = motion.amendment.clause
     if kind == Motion.Kind.CHOOSE_ALTERNATIVE:

@@ -9,6 +9,7 @@ from deliberation.models import Framework
 from deliberation.publishing import services
 from deliberation.text import services as text_services
 from deliberation.voting import services as voting
+from deliberation.voting.demo import drafted
 
 SLUG = "emergency-pause-protocol"
 TITLE = "Emergency Pause Protocol"
@@ -38,19 +39,14 @@ def seed(*, convening: Convening, organizer: User) -> Framework:
     framework = Framework.objects.filter(slug=SLUG).first()
     if framework is not None:
         return framework
-    framework = text_services.framework_create(
-        actor=organizer,
+    framework, clauses = drafted(
         convening=convening,
-        title=TITLE,
+        organizer=organizer,
         slug=SLUG,
+        title=TITLE,
         preamble="Adopted by recorded vote of every stakeholder group.",
+        clauses=CLAUSES,
     )
-    clauses = [
-        text_services.clause_create(
-            actor=organizer, framework=framework, kind=kind, title=title, text=text
-        )
-        for kind, title, text in CLAUSES
-    ]
     for to in ("consultation", "voting"):
         framework = text_services.framework_transition(actor=organizer, framework=framework, to=to)
     rule = {"threshold": "two_thirds", "quorum_percent": 50, "chambers": True}

@@ -64,24 +64,41 @@ def _delegates() -> dict[str, list[User]]:
     return out
 
 
+def drafted(
+    *,
+    convening: Convening,
+    organizer: User,
+    slug: str,
+    title: str,
+    preamble: str,
+    clauses: list[tuple[str, str, str]],
+) -> tuple[Framework, list[Clause]]:
+    """A demo framework in draft with its clauses ``(kind, title, text)``."""
+    framework = text_services.framework_create(
+        actor=organizer, convening=convening, title=title, slug=slug, preamble=preamble
+    )
+    made = [
+        text_services.clause_create(
+            actor=organizer, framework=framework, kind=kind, title=clause_title, text=text
+        )
+        for kind, clause_title, text in clauses
+    ]
+    return framework, made
+
+
 def seed(*, convening: Convening, organizer: User) -> Framework:
     """Create the annex and its rounds if missing; leave what exists alone."""
     framework = Framework.objects.filter(slug=SLUG).first()
     if framework is not None:
         return framework
-    framework = text_services.framework_create(
-        actor=organizer,
+    framework, clauses = drafted(
         convening=convening,
-        title=TITLE,
+        organizer=organizer,
         slug=SLUG,
+        title=TITLE,
         preamble="Put to the vote clause by clause.",
+        clauses=CLAUSES,
     )
-    clauses = [
-        text_services.clause_create(
-            actor=organizer, framework=framework, kind=kind, title=title, text=text
-        )
-        for kind, title, text in CLAUSES
-    ]
     framework = text_services.framework_transition(
         actor=organizer, framework=framework, to="consultation"
     )

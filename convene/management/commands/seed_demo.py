@@ -167,8 +167,8 @@ class Command(BaseCommand):
         _delegations(convening, organizer, organizations)
         _observers(convening, organizer)
         _invitations(convening, organizer, organizations)
-        from deliberation.text import demo
         from deliberation.publishing import demo as publishing_demo
+        from deliberation.text import demo
         from deliberation.voting import demo as voting_demo
 
         demo.seed(convening=convening, organizer=organizer)

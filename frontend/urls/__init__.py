@@ -95,4 +95,5 @@ urlpatterns = [
     # Comment threads, moderation and dispositions (frontend/urls/discussion.py).
     path("", include("frontend.urls.discussion")),
     path("", include("frontend.urls.voting")),
+    path("", include("frontend.urls.publishing")),
 ]

@@ -18,8 +18,8 @@ from tests.conftest import World, make_world
 from tests.frontend.conftest import page_client
 
 # session + user (signed in), then the page's own reads.
-HOME_ANONYMOUS = 1  # public convenings with member counts
-HOME_SIGNED_IN = 2 + 2  # + your convenings with member counts
+HOME_ANONYMOUS = 2  # published frameworks (latest editions); public convenings with member counts
+HOME_SIGNED_IN = 2 + 3  # + your convenings with member counts
 # convening, your membership, members joined to user and organization; its frameworks (1)
 DETAIL_MEMBER = 2 + 2 + 1 + 1
 # convening, delegation summary (anonymous: no membership lookup); its frameworks (1)

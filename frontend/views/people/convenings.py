@@ -13,6 +13,7 @@ from convene import selectors, services
 from convene.errors import DomainError
 from convene.models import Membership, Role, StakeholderGroup
 from convene.permissions import access_convening, can_manage_convening, can_view_members
+from deliberation.publishing import selectors as publishing
 from frontend.forms import ConveningForm, add_domain_error
 from frontend.views import signed_in_user
 
@@ -32,7 +33,10 @@ def _section_of(role: str, group: str) -> str:
 
 @require_http_methods(["GET"])
 def home(request: HttpRequest) -> HttpResponse:
-    context: dict[str, Any] = {"public_convenings": selectors.convening_cards()}
+    context: dict[str, Any] = {
+        "published": publishing.published_list(),
+        "public_convenings": selectors.convening_cards(),
+    }
     if request.user.is_authenticated:
         context["my_convenings"] = selectors.convening_cards(user=signed_in_user(request))
     return render(request, "frontend/home.html", context)

@@ -84,6 +84,8 @@ def _invitation_mail(*, invitation: Invitation, token: str, inviter: User) -> No
     )
 
 
+# Long on purpose: one transaction whose checks (who, input, the open-invitation constraint) and
+# writes (row, audit, outbox) must stay in this order to read as the contract they are.
 def invitation_create(
     *,
     actor: User,
@@ -278,6 +280,8 @@ def invitation_accept(
     return membership
 
 
+# Long on purpose: it must answer alike whether or not an account has the address (enumeration),
+# and the two branches share their checks; split, the sameness would be harder to see.
 def member_add_by_email(
     *,
     actor: User,

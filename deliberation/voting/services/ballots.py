@@ -68,13 +68,15 @@ def _alternatives(
     return {"motion": motion.pk, key: ids if key == "ranking" else sorted(ids)}
 
 
-def clean_choices(round_: VotingRound, choices: Any) -> list[dict[str, Any]]:
-    """The ballot's choices, checked against the round's motions (400 on anything else), in
-    canonical form. A voter may skip motions, but must choose on at least one."""
+def clean_choices(
+    round_: VotingRound, choices: Any, options: Mapping[int, Mapping[int, str]]
+) -> list[dict[str, Any]]:
+    """The ballot's choices, checked against the round's motions and the alternatives on its
+    ballot (``alternative_labels``), in canonical form (400 on anything else). A voter may skip
+    motions, but must choose on at least one."""
     if not isinstance(choices, list) or not choices:
         raise _invalid("Choose on at least one motion.")
     motions = {m.pk: m for m in round_.motions.all()}
-    options = alternative_labels(round_)
     cleaned = []
     for choice in choices:
         if not isinstance(choice, Mapping):
@@ -122,8 +124,8 @@ def _preference(choice: Mapping[str, Any], labels: Mapping[int, str]) -> str:
 def ballot_cast(*, actor: User, round_: VotingRound, choices: Any) -> Ballot:
     """Cast (or replace) ``actor``'s ballot. The earlier one stays in the record, not counted.
     Refused with 409 once the round is closed: closing locks the round row first."""
-    cleaned = clean_choices(round_, choices)
     labels = alternative_labels(round_)
+    cleaned = clean_choices(round_, choices, labels)
     with transaction.atomic():
         round_ = (
             VotingRound.objects.select_for_update()
@@ -135,30 +137,7 @@ def ballot_cast(*, actor: User, round_: VotingRound, choices: Any) -> Ballot:
         earlier = Ballot.objects.filter(round=round_, voter=actor, counted=True)
         BallotChoice.objects.filter(ballot__in=earlier).update(counted=False)
         earlier.update(counted=False)
-        nonce = secrets.token_hex(32)
-        voter = leaf_voter(round_, actor.pk)
-        leaf = record.leaf_hash(round_id=round_.pk, voter=voter, choices=cleaned, nonce=nonce)
-        event = audit_append(
-            convening=round_.framework.convening,
-            actor=None,
-            verb=record.LEAF_VERB,
-            target=round_,
-            payload={"leaf": leaf},
-            chain=round_chain_key(round_),
-        )
-        ballot = Ballot.objects.create(
-            round=round_,
-            voter=actor,
-            stakeholder_group=entry.stakeholder_group,
-            organization_id=entry.organization_id,
-            choices=cleaned,
-            nonce=nonce,
-            leaf=leaf,
-            seq=event.seq,
-            prev=event.prev_hash,
-            entry=event.hash,
-            cast_at=event.created_at,
-        )
+        ballot = _linked_ballot(round_, actor, entry, cleaned)
         BallotChoice.objects.bulk_create(
             BallotChoice(
                 ballot=ballot,
@@ -171,6 +150,36 @@ def ballot_cast(*, actor: User, round_: VotingRound, choices: Any) -> Ballot:
             for choice in cleaned
         )
     return ballot
+
+
+def _linked_ballot(
+    round_: VotingRound, actor: User, entry: RollEntry, cleaned: list[dict[str, Any]]
+) -> Ballot:
+    """The ballot, its leaf over a fresh nonce, appended as the next link of the round chain."""
+    nonce = secrets.token_hex(32)
+    voter = leaf_voter(round_, actor.pk)
+    leaf = record.leaf_hash(round_id=round_.pk, voter=voter, choices=cleaned, nonce=nonce)
+    event = audit_append(
+        convening=round_.framework.convening,
+        actor=None,
+        verb=record.LEAF_VERB,
+        target=round_,
+        payload={"leaf": leaf},
+        chain=round_chain_key(round_),
+    )
+    return Ballot.objects.create(
+        round=round_,
+        voter=actor,
+        stakeholder_group=entry.stakeholder_group,
+        organization_id=entry.organization_id,
+        choices=cleaned,
+        nonce=nonce,
+        leaf=leaf,
+        seq=event.seq,
+        prev=event.prev_hash,
+        entry=event.hash,
+        cast_at=event.created_at,
+    )
 
 
 def leaf_voter(round_: VotingRound, user_id: int) -> int | None:

@@ -227,39 +227,41 @@ def _totals(
     }
 
 
+def _count_and_freeze(round_: VotingRound, motions: list[Motion]) -> None:
+    """Decide every motion from the grouped counts and freeze its result on it (unsaved)."""
+    from deliberation.voting.permissions import round_unit
+    from deliberation.voting.services.ballots import alternative_labels
+
+    eligible = eligible_by_group(round_, round_unit(round_))
+    positions = position_counts(round_)
+    profiles = preference_profiles(round_)
+    turnout = turnout_by_group(round_)
+    motion_objections = objections(round_)
+    labels = alternative_labels(round_)
+    for motion in motions:
+        if motion.is_yes_no:
+            computed = _yes_no_result(
+                motion, eligible, positions.get(motion.pk, {}), motion_objections[motion.pk]
+            )
+        else:
+            computed = _choice_result(motion, labels.get(motion.pk, {}), profiles[motion.pk])
+        totals = _totals(
+            motion, computed, turnout[motion.pk], eligible, motion_objections[motion.pk]
+        )
+        _freeze(motion, computed, totals)
+
+
 def round_close(*, actor: User | None, round_: VotingRound) -> VotingRound:
     """Close the round: count, decide each motion, freeze results, chain head and counted
     root (recorded in the convening's chain), then apply what was adopted. ``actor`` None is
     the scheduler, closing a round at its ``closes_at``."""
-    from deliberation.voting.permissions import round_unit
-    from deliberation.voting.services.ballots import alternative_labels
-
     with transaction.atomic():
         round_ = _lock(round_)
         can_close_round(actor if actor is not None else _organizer_of(round_), round_).enforce()
         round_.status = VotingRound.Status.CLOSED
         round_.closed_at = timezone.now()
         motions = list(round_.motions.select_related("clause", "amendment").order_by("position"))
-        eligible = eligible_by_group(round_, round_unit(round_))
-        positions = position_counts(round_)
-        profiles = preference_profiles(round_)
-        turnout = turnout_by_group(round_)
-        motion_objections = objections(round_)
-        labels = alternative_labels(round_)
-        for motion in motions:
-            if motion.is_yes_no:
-                computed = _yes_no_result(
-                    motion, eligible, positions.get(motion.pk, {}), motion_objections[motion.pk]
-                )
-            else:
-                computed = _choice_result(motion, labels.get(motion.pk, {}), profiles[motion.pk])
-            _freeze(
-                motion,
-                computed,
-                _totals(
-                    motion, computed, turnout[motion.pk], eligible, motion_objections[motion.pk]
-                ),
-            )
+        _count_and_freeze(round_, motions)
         leaves = Ballot.objects.filter(round=round_, counted=True).values_list("leaf", flat=True)
         round_.counted_root = record.counted_root(leaves)
         head = chain_head(round_chain_key(round_))

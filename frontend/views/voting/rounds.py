@@ -71,42 +71,13 @@ def candidates(framework: Framework) -> list[Candidate]:
             amendments[item["clause"]].append(item["id"])
         elif len(item["options"]) >= 2:
             brackets[item["clause"]] = item["options"]
-    out = []
-    for clause in clauses:
-        if clause.status == Clause.Status.OPEN:
-            version = clause.current_version.number if clause.current_version else None
-            out.append(
-                Candidate(
-                    key=f"adopt_clause-{clause.pk}",
-                    kind=Motion.Kind.ADOPT_CLAUSE,
-                    label=f"Adopt {_label(clause)}",
-                    clause=clause.pk,
-                    detail=f"The version current when the round opens (now version {version})."
-                    if version
-                    else "",
-                )
-            )
-        out += [
-            Candidate(
-                key=f"accept_amendment-{pk}",
-                kind=Motion.Kind.ACCEPT_AMENDMENT,
-                label=f"Accept amendment #{pk} to {_label(clause)}",
-                clause=clause.pk,
-                amendment=pk,
-            )
-            for pk in amendments.get(clause.pk, [])
-        ]
-        if clause.pk in brackets:
-            out.append(
-                Candidate(
-                    key=f"choose_alternative-{clause.pk}",
-                    kind=Motion.Kind.CHOOSE_ALTERNATIVE,
-                    label=f"Choose the wording of {_label(clause)}",
-                    clause=clause.pk,
-                    options=brackets[clause.pk],
-                    detail="Options " + ", ".join(brackets[clause.pk]) + ".",
-                )
-            )
+    out = [
+        candidate
+        for clause in clauses
+        for candidate in _clause_candidates(
+            clause, amendments.get(clause.pk, []), brackets.get(clause.pk)
+        )
+    ]
     out.append(
         Candidate(
             key="adopt_framework",
@@ -115,6 +86,48 @@ def candidates(framework: Framework) -> list[Candidate]:
             detail="If adopted, the framework moves to adopted and its text can no longer change.",
         )
     )
+    return out
+
+
+def _clause_candidates(
+    clause: Clause, amendments: list[int], options: list[str] | None
+) -> list[Candidate]:
+    """What a round can decide about one clause: adopt it, accept an amendment, choose a wording."""
+    out = []
+    if clause.status == Clause.Status.OPEN:
+        version = clause.current_version.number if clause.current_version else None
+        out.append(
+            Candidate(
+                key=f"adopt_clause-{clause.pk}",
+                kind=Motion.Kind.ADOPT_CLAUSE,
+                label=f"Adopt {_label(clause)}",
+                clause=clause.pk,
+                detail=f"The version current when the round opens (now version {version})."
+                if version
+                else "",
+            )
+        )
+    out += [
+        Candidate(
+            key=f"accept_amendment-{pk}",
+            kind=Motion.Kind.ACCEPT_AMENDMENT,
+            label=f"Accept amendment #{pk} to {_label(clause)}",
+            clause=clause.pk,
+            amendment=pk,
+        )
+        for pk in amendments
+    ]
+    if options:
+        out.append(
+            Candidate(
+                key=f"choose_alternative-{clause.pk}",
+                kind=Motion.Kind.CHOOSE_ALTERNATIVE,
+                label=f"Choose the wording of {_label(clause)}",
+                clause=clause.pk,
+                options=options,
+                detail="Options " + ", ".join(options) + ".",
+            )
+        )
     return out
 
 

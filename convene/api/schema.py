@@ -123,6 +123,11 @@ _NEVER = r"\x00"
 _NOT_ONE_LINE = r"\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
 
 
+# What Python's str.strip() (and so a trimming field) treats as whitespace, spelled out: the
+# ECMA ``\s`` that validators use lacks U+001C to U+001F and U+0085, and adds U+FEFF.
+_WS = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
 def text_pattern(field: serializers.CharField) -> str:
     """A regular expression for what ``field`` accepts as sent.
 
@@ -130,7 +135,7 @@ def text_pattern(field: serializers.CharField) -> str:
     the pattern allows any whitespace around a core that must not be empty unless the field may
     be blank; a single-line field's characters are checked after trimming too."""
     bad = _NOT_ONE_LINE if isinstance(field, SingleLineCharField) else _NEVER
-    edge, inner = rf"[^\s{bad}]", f"[^{bad}]"
+    edge, inner, ws = rf"[^{_WS}{bad}]", f"[^{bad}]", f"[{_WS}]"
     if not field.trim_whitespace:
         # Kept as sent (texts, bodies, quotes), but the services refuse one that is all blank;
         # a password is taken as it is.
@@ -144,8 +149,8 @@ def text_pattern(field: serializers.CharField) -> str:
         core = rf"{edge}{inner}{{{minimum - 2},}}{edge}"
     if field.allow_blank:
         # spectacular offers the empty string as its own ``oneOf`` branch: exclude it here.
-        return rf"^(?:\s+|\s*{core}\s*)$"
-    return rf"^\s*{core}\s*$"
+        return rf"^(?:{ws}+|{ws}*{core}{ws}*)$"
+    return rf"^{ws}*{core}{ws}*$"
 
 
 # ISO 8601 as clients should write it (the API reads more, as Django's parse_datetime does): a

@@ -396,3 +396,13 @@ def test_every_date_time_the_pattern_allows_is_read(value: str) -> None:
 def test_date_time_inputs_carry_the_pattern(schema: dict[str, Any]) -> None:
     opens_at = _component(schema, "RoundInputRequest")["properties"]["opens_at"]
     assert opens_at["pattern"] == DATE_TIME_PATTERN
+
+
+@pytest.mark.parametrize("blank", ["\x85", "\x1c\t", "\u3000 \x85\r"])
+def test_what_python_trims_is_blank_to_the_pattern_too(blank: str) -> None:
+    # The pattern spells Python's whitespace out: ECMA's \s, which validators such as
+    # schemathesis use, lacks U+001C to U+001F and U+0085, which str.strip() removes.
+    field = StrictCharField(max_length=20)
+    assert not _accepts(field, blank)
+    assert "\\s" not in text_pattern(field)
+    assert not re.search(text_pattern(field), blank)

@@ -21,6 +21,9 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 PRODUCTION = env.bool("CONVENE_PRODUCTION", default=False)
 DEBUG = env.bool("DEBUG", default=not PRODUCTION)
+# Names the code that renders pages: part of a published edition's ETag and cache key, so a
+# deploy that changes the reader's layout should set a new value (e.g. the git commit).
+CONVENE_RELEASE = env.str("CONVENE_RELEASE", default="1")
 
 if PRODUCTION:
     SECRET_KEY = env.str("SECRET_KEY")

@@ -41,6 +41,14 @@ def clear_cache() -> None:
         client.delete(*keys)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test starts with this process's cache empty: the database rolls back between tests
+    and the cache does not, and a published edition's cached stamps and pages must not outlive
+    it."""
+    clear_cache()
+
+
 @dataclass
 class World:
     """One public convening with a member of every role, plus outsiders."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.core.cache import cache
 from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
@@ -39,3 +42,60 @@ def edition(*, slug: str, number: int | None = None) -> Edition:
 
 def latest_number(framework: Framework) -> int:
     return Edition.objects.filter(framework=framework).aggregate(n=Max("number"))["n"] or 0
+
+
+# How long a cached "latest edition" may outlive a publish that raced its read; publishing
+# clears it on commit, so this bounds only that race.
+LATEST_TTL = 300
+# How long "no such edition" is remembered: publishing clears it too.
+MISS_TTL = 60
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What identifies an edition's bytes: its number and content hash."""
+
+    number: int
+    content_hash: str
+
+
+def _latest_key(slug: str) -> str:
+    return f"publishing:latest:{slug}"
+
+
+def _edition_key(slug: str, number: int) -> str:
+    return f"publishing:edition:{slug}:{number}"
+
+
+def latest_stamp(slug: str) -> Stamp | None:
+    """The latest edition of ``slug``, from the cache when it is there (one query when not)."""
+    hit = cache.get(_latest_key(slug))
+    if hit is None:
+        row = (
+            Edition.objects.filter(framework__slug=slug)
+            .order_by("-number")
+            .values_list("number", "content_hash")
+            .first()
+        )
+        hit = list(row) if row else []
+        cache.set(_latest_key(slug), hit, LATEST_TTL if row else MISS_TTL)
+    return Stamp(*hit) if hit else None
+
+
+def edition_stamp(slug: str, number: int) -> Stamp | None:
+    """Edition ``number`` of ``slug``: cached for good once found, as an edition never changes."""
+    hit = cache.get(_edition_key(slug, number))
+    if hit is None:
+        found = (
+            Edition.objects.filter(framework__slug=slug, number=number)
+            .values_list("content_hash", flat=True)
+            .first()
+        )
+        hit = found or ""
+        cache.set(_edition_key(slug, number), hit, None if found else MISS_TTL)
+    return Stamp(number, hit) if hit else None
+
+
+def forget(slug: str, number: int) -> None:
+    """After a publish commits: the latest edition changed and ``number`` now exists."""
+    cache.delete_many([_latest_key(slug), _edition_key(slug, number)])

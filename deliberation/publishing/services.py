@@ -9,7 +9,7 @@ from django.utils import timezone
 from convene.audit import audit_append
 from convene.models import User
 from deliberation.models import Framework
-from deliberation.publishing import export
+from deliberation.publishing import export, selectors
 from deliberation.publishing.models import Edition
 from deliberation.publishing.permissions import can_publish
 
@@ -45,4 +45,6 @@ def framework_publish(*, actor: User, framework: Framework) -> Edition:
             target=framework,
             payload={"edition": edition.number, "content_hash": edition.content_hash},
         )
+        slug, number = framework.slug, edition.number
+        transaction.on_commit(lambda: selectors.forget(slug, number))
     return edition

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from convene.hashchain import canonical_json
 from deliberation.publishing import formats, selectors
+from frontend.views.publishing.caching import edition_response
 
 FORMATS: dict[str, tuple[str, Callable[[dict[str, Any]], bytes]]] = {
     "json": ("application/json", canonical_json),
@@ -20,6 +21,7 @@ FORMATS: dict[str, tuple[str, Callable[[dict[str, Any]], bytes]]] = {
 
 
 @require_http_methods(["GET"])
+@edition_response(personal=False)
 def edition_export(
     request: HttpRequest, slug: str, ext: str, number: str | None = None
 ) -> HttpResponse:

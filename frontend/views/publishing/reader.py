@@ -19,6 +19,7 @@ from convene.models import StakeholderGroup
 from deliberation.models import Edition
 from deliberation.publishing import selectors
 from deliberation.voting import tally
+from frontend.views.publishing.caching import edition_response
 from frontend.views.voting import OUTCOMES
 from frontend.views.voting.results import CHART, POSITIONS, _group_rows
 
@@ -100,6 +101,7 @@ def _adopted_in(document: dict[str, Any]) -> dict[str, Any] | None:
 
 
 @require_http_methods(["GET"])
+@edition_response(personal=True)
 def reader(request: HttpRequest, slug: str, number: int | None = None) -> HttpResponse:
     edition = selectors.edition(slug=slug, number=number)
     document = edition.content

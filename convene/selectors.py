@@ -67,12 +67,16 @@ def audit_event_list(*, convening: Convening) -> QuerySet[AuditEvent]:
     )
 
 
-def convening_cards(*, user: Any = None) -> QuerySet[Convening]:
-    """Convenings with ``member_count`` annotated: the public ones, or with ``user``, the ones
-    they belong to (private included). The membership filter is a subquery so that it does not
-    share the join the count runs over."""
+def convening_cards(*, user: Any = None, besides: Any = None) -> QuerySet[Convening]:
+    """Convenings with ``member_count`` annotated: the public ones (those ``besides`` does not
+    belong to, when given), or with ``user``, the ones they belong to (private included). The
+    membership filters are subqueries so that they do not share the join the count runs over."""
     if user is None:
         chosen = Convening.objects.filter(visibility=Convening.Visibility.PUBLIC)
+        if besides is not None:
+            chosen = chosen.exclude(
+                pk__in=Membership.objects.filter(user=besides).values("convening_id")
+            )
     else:
         chosen = Convening.objects.filter(
             pk__in=Membership.objects.filter(user=user).values("convening_id")

@@ -13,6 +13,7 @@ from convene import selectors, services
 from convene.errors import DomainError
 from convene.models import Membership, Role, StakeholderGroup
 from convene.permissions import access_convening, can_manage_convening, can_view_members
+from convene.privacy import privacy_lines
 from deliberation.publishing import selectors as publishing
 from frontend.forms import ConveningForm, add_domain_error
 from frontend.views import signed_in_user
@@ -33,12 +34,15 @@ def _section_of(role: str, group: str) -> str:
 
 @require_http_methods(["GET"])
 def home(request: HttpRequest) -> HttpResponse:
-    context: dict[str, Any] = {
-        "published": publishing.published_list(),
-        "public_convenings": selectors.convening_cards(),
-    }
+    """Published frameworks first, then convenings: each listed once (a signed-in user's own
+    convenings are not repeated among the public ones)."""
+    context: dict[str, Any] = {"published": publishing.published_list()}
     if request.user.is_authenticated:
-        context["my_convenings"] = selectors.convening_cards(user=signed_in_user(request))
+        user = signed_in_user(request)
+        context["my_convenings"] = selectors.convening_cards(user=user)
+        context["public_convenings"] = selectors.convening_cards(besides=user)
+    else:
+        context["public_convenings"] = selectors.convening_cards()
     return render(request, "frontend/home.html", context)
 
 
@@ -97,6 +101,7 @@ def convening_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "convening": convening,
         "is_organizer": can_manage_convening(request.user, convening),
         "is_member": can_view_members(request.user, convening),
+        "privacy": privacy_lines(convening),
     }
     if context["is_member"]:
         members = list(selectors.member_list(convening=convening))

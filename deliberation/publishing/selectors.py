@@ -14,7 +14,8 @@ from deliberation.publishing.models import Edition
 
 def published_list() -> QuerySet[Edition]:
     """The latest edition of every published framework, newest first: the framework is
-    public once published, whatever its convening's visibility."""
+    public once published, whatever its convening's visibility. Without the frozen document,
+    which a list does not show."""
     latest = (
         Edition.objects.filter(framework=OuterRef("framework"))
         .order_by("-number")
@@ -23,6 +24,7 @@ def published_list() -> QuerySet[Edition]:
     return (
         Edition.objects.filter(number=Subquery(latest))
         .select_related("framework__convening")
+        .defer("content")
         .order_by("-published_at", "-id")
     )
 

@@ -21,7 +21,7 @@ from deliberation.publishing import selectors
 from deliberation.voting import tally
 from frontend.views.publishing.caching import edition_response
 from frontend.views.voting import OUTCOMES
-from frontend.views.voting.results import CHART, POSITIONS, _group_rows
+from frontend.views.voting.results import CHART, group_chart
 
 KIND_WORDS = {
     "adopt_clause": "Adopt the clause",
@@ -61,9 +61,7 @@ def _decision(decision: dict[str, Any]) -> dict[str, Any]:
         "closed_at": parse_datetime(round_["closed_at"]) if round_["closed_at"] else None,
         "rule_words": _rule_words(decision),
         "yes_no": yes_no,
-        "groups": _group_rows(decision, yes_no),
-        "legend": (POSITIONS if yes_no else [("turnout", "Took part")])
-        + [("none", "Did not take part")],
+        "chart": group_chart(decision, yes_no=yes_no, key=decision["motion"], what=""),
         "objections": [
             {**o, "group_label": StakeholderGroup(o["group"]).label} for o in decision["objections"]
         ],

@@ -71,6 +71,22 @@ def _group_rows(result: dict[str, Any], closed_yes_no: bool) -> list[dict[str, A
     return rows
 
 
+def group_chart(result: dict[str, Any], *, yes_no: bool, key: Any, what: str) -> dict[str, Any]:
+    """What ``frontend/partials/group_chart.html`` draws for one motion's ``result``: per-group
+    bars (positions when ``yes_no``, else turnout), its caption about ``what``, and the table
+    that is its text equivalent. ``key`` makes its element ids unique on the page."""
+    lead = "How each stakeholder group voted" if yes_no else "Turnout per stakeholder group"
+    return {
+        "id": key,
+        "caption": f"{lead}{what}, out of those eligible",
+        "table_caption": f"Numbers per group{what}",
+        "yes_no": yes_no,
+        "groups": _group_rows(result, yes_no),
+        "legend": (POSITIONS if yes_no else [("turnout", "Took part")])
+        + [("none", "Did not take part")],
+    }
+
+
 def _motion_result(
     result: dict[str, Any], motion: Motion, labels: dict[int, str], closed: bool
 ) -> dict[str, Any]:
@@ -79,13 +95,13 @@ def _motion_result(
         "motion": motion,
         "result": result,
         "closed_yes_no": closed_yes_no,
-        "groups": _group_rows(result, closed_yes_no),
+        "chart": group_chart(
+            result, yes_no=closed_yes_no, key=motion.pk, what=f" on motion {motion.position}"
+        ),
         "winner": labels.get(result.get("winner") or 0, ""),
         "objections": [
             {**o, "group_label": StakeholderGroup(o["group"]).label} for o in result["objections"]
         ],
-        "legend": (POSITIONS if closed_yes_no else [("turnout", "Took part")])
-        + [("none", "Did not take part")],
     }
 
 

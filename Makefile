@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint schema schema-update migrations-check
+.PHONY: help venv run test lint schema schema-update migrations-check bench-reader
 
 help:
 	@echo "make run               migrate, load demo data, serve on http://127.0.0.1:8000"
@@ -23,6 +23,7 @@ help:
 	@echo "make schema            validate the served OpenAPI schema; check docs/openapi.json is it"
 	@echo "make schema-update     write the served schema to docs/openapi.json"
 	@echo "make migrations-check  fail if a model change has no migration"
+	@echo "make bench-reader      the public reader as ratios to floors (docs/performance.md)"
 	@echo "make venv              create or update .venv"
 
 venv: $(STAMP)
@@ -54,3 +55,8 @@ schema-update: venv
 
 migrations-check: venv
 	$(MANAGE) makemigrations --check --dry-run
+
+# Drops and reseeds its own database (BENCH_DATABASE_URL, default convene_bench on the local
+# PostgreSQL); uses Redis for the cache when REDIS_URL is set, as production does.
+bench-reader: venv
+	CACHE_KEY_PREFIX=bench $(BIN)/python -m bench.reader

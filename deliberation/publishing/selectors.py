@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.db.models.fields.json import KT
 from django.http import Http404
 
 from deliberation.models import Framework
@@ -25,6 +27,26 @@ def published_list() -> QuerySet[Edition]:
         Edition.objects.filter(number=Subquery(latest))
         .select_related("framework__convening")
         .defer("content")
+        .order_by("-published_at", "-id")
+    )
+
+
+def edition_feed(*, convening: Any = None) -> QuerySet[Edition]:
+    """Every edition (of ``convening``'s frameworks, when given), newest first, with the title it
+    was published under and the round that adopted it, without the rest of the frozen
+    document."""
+    editions = (
+        Edition.objects.all()
+        if convening is None
+        else Edition.objects.filter(framework__convening=convening)
+    )
+    return (
+        editions.select_related("framework__convening")
+        .defer("content")
+        .annotate(
+            published_title=KT("content__framework__title"),
+            adopted_in_title=KT("content__edition__adopted_in__title"),
+        )
         .order_by("-published_at", "-id")
     )
 

@@ -1,15 +1,22 @@
-"""The public reader of published frameworks: the latest edition or one by number, and each
-edition's exports (JSON, Markdown, CSV)."""
+"""The public record: the reader of published frameworks (the latest edition or one by number),
+each edition's exports, and the Atom feeds of new editions."""
 
 from __future__ import annotations
 
 from django.urls import URLPattern, path, re_path
+from django.views.decorators.http import require_safe
 
-from frontend.views.publishing import exports, reader
+from frontend.views.publishing import exports, feeds, reader
 
 EXT = r"(?P<ext>json|md|csv)"
 
 urlpatterns: list[URLPattern] = [
+    path("feeds/published.atom", require_safe(feeds.PublishedFeed()), name="feed_published"),
+    path(
+        "feeds/convenings/<slug:slug>.atom",
+        require_safe(feeds.ConveningFeed()),
+        name="feed_convening",
+    ),
     path("frameworks/<slug:slug>/", reader.reader, name="reader"),
     path("frameworks/<slug:slug>/editions/<int:number>/", reader.reader, name="reader_edition"),
     re_path(

@@ -27,9 +27,11 @@ def published(world: World) -> Edition:
     return publish(world)
 
 
-def forge_edition(edition: Edition, clauses: list[dict[str, Any]]) -> Edition:
-    """The next edition of ``edition``'s framework with ``clauses`` in its document."""
+def forge_edition(edition: Edition, clauses: list[dict[str, Any]], **framework: Any) -> Edition:
+    """The next edition of ``edition``'s framework with ``clauses`` in its document (and the
+    ``framework`` fields given, e.g. a title)."""
     document = copy.deepcopy(edition.content)
+    document["framework"].update(framework)
     number = Edition.objects.filter(framework=edition.framework).count() + 1
     document["edition"]["number"] = number
     document["clauses"] = clauses

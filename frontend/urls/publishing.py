@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 
 from frontend.views.publishing import exports, feeds, reader
 
-EXT = r"(?P<ext>json|md|csv)"
+EXT = r"(?P<ext>json|md|csv|akn\.xml)"
 
 urlpatterns: list[URLPattern] = [
     path("feeds/published.atom", require_safe(feeds.PublishedFeed()), name="feed_published"),

@@ -1,5 +1,6 @@
-"""An edition's exports: the document as canonical JSON, as Markdown, and its vote results as
-CSV. Each is made from the frozen document alone, so it is the same bytes on every request."""
+"""An edition's exports: the document as canonical JSON, as Markdown, as Akoma Ntoso XML, and
+its vote results as CSV. Each is made from the frozen document alone, so it is the same bytes on
+every request."""
 
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_http_methods
 
 from convene.hashchain import canonical_json
-from deliberation.publishing import formats, selectors
+from deliberation.publishing import akoma, formats, selectors
 from frontend.views.publishing.caching import edition_response
 
 FORMATS: dict[str, tuple[str, Callable[[dict[str, Any]], bytes]]] = {
     "json": ("application/json", canonical_json),
     "md": ("text/markdown; charset=utf-8", lambda doc: formats.to_markdown(doc).encode("utf-8")),
     "csv": ("text/csv; charset=utf-8", formats.to_csv),
+    "akn.xml": ("application/akn+xml", akoma.to_akn),
 }
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from convene.audit import convening_chain_key
+from convene.audit import audit_verify, convening_chain_key
 from convene.models import (
     ApiToken,
+    AuditChain,
     AuditEvent,
     Convening,
     Invitation,
@@ -112,3 +114,21 @@ def api_token_for_key(*, key: str) -> ApiToken | None:
         )
     except ApiToken.DoesNotExist:
         return None
+
+
+def audit_status(*, convening: Convening) -> dict[str, Any]:
+    """A convening's audit chain in one line: how many events, its head, and whether it holds.
+
+    Verifying reads the whole chain, so the verdict is cached under the head it was reached for:
+    a new event moves the head and the next reader verifies again; tampering that leaves the
+    head in place is found when the cached verdict expires (an hour), or at once by
+    ``manage.py audit_verify``, which never uses the cache.
+    """
+    chain = AuditChain.objects.get(key=convening_chain_key(convening))
+    key = f"audit-status:{chain.key}:{chain.last_seq}:{chain.head_hash}"
+    verdict = cache.get(key)
+    if verdict is None:
+        broken = audit_verify(chain)
+        verdict = {"verified": broken is None, "broken_at": broken.seq if broken else None}
+        cache.set(key, verdict, 3600)
+    return {"events": chain.last_seq, "head": chain.head_hash, **verdict}

@@ -47,6 +47,15 @@ def seed(*, convening: Convening, organizer: User) -> Framework:
         preamble="Adopted by recorded vote of every stakeholder group.",
         clauses=CLAUSES,
     )
+    # A second version of the notification clause, so its history has a diff to show.
+    clauses[1] = text_services.clause_update(
+        actor=organizer,
+        clause=clauses[1],
+        text="The developer notifies every Party within 12 hours, publishes a summary of the "
+        "evaluators' report, and pauses further training of the model until the verifier "
+        "reports.",
+        rationale="Delegations asked for faster notice and a public summary.",
+    )
     for to in ("consultation", "voting"):
         framework = text_services.framework_transition(actor=organizer, framework=framework, to=to)
     rule = {"threshold": "two_thirds", "quorum_percent": 50, "chambers": True}

@@ -108,13 +108,18 @@ def _clause(
 def _versions(framework: Framework) -> dict[int, list[dict[str, Any]]]:
     rows = ClauseVersion.objects.filter(clause__framework=framework).order_by("clause_id", "number")
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for version in rows.only("clause_id", "number", "hash", "created_at", "rationale"):
+    for version in rows.only(
+        "clause_id", "number", "hash", "created_at", "rationale", "text", "spec"
+    ):
         out[version.clause_id].append(
             {
                 "number": version.number,
                 "hash": version.hash,
                 "created_at": timestamp(version.created_at),
                 "rationale": version.rationale,
+                # The history a reader diffs; never who wrote it (attribution is a promise).
+                "text": version.text,
+                "spec": version.spec,
             }
         )
     return out

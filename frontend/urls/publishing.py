@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import URLPattern, path, re_path
 from django.views.decorators.http import require_safe
 
-from frontend.views.publishing import exports, feeds, reader
+from frontend.views.publishing import exports, feeds, history, reader
 
 EXT = r"(?P<ext>json|md|csv|akn\.xml)"
 
@@ -19,6 +19,22 @@ urlpatterns: list[URLPattern] = [
     ),
     path("frameworks/<slug:slug>/", reader.reader, name="reader"),
     path("frameworks/<slug:slug>/editions/<int:number>/", reader.reader, name="reader_edition"),
+    path("frameworks/<slug:slug>/history/", history.framework_history, name="public_history"),
+    path(
+        "frameworks/<slug:slug>/editions/<int:number>/history/",
+        history.framework_history,
+        name="public_history_edition",
+    ),
+    path(
+        "frameworks/<slug:slug>/clauses/<int:clause>/history/",
+        history.clause_history,
+        name="public_clause_history",
+    ),
+    path(
+        "frameworks/<slug:slug>/editions/<int:number>/clauses/<int:clause>/history/",
+        history.clause_history,
+        name="public_clause_history_edition",
+    ),
     re_path(
         rf"^frameworks/(?P<slug>[-a-zA-Z0-9_]+)/export\.{EXT}$",
         exports.edition_export,

@@ -8,6 +8,7 @@ their voters (attribution is a promise).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -42,7 +43,7 @@ def _versions(clause: dict[str, Any]) -> list[ClauseVersion]:
             spec=v.get("spec"),
             rationale=v["rationale"],
             hash=v["hash"],
-            created_at=parse_datetime(v["created_at"]),
+            created_at=datetime.fromisoformat(v["created_at"]),
         )
         for v in clause["versions"]
     ]

@@ -76,6 +76,7 @@ SUMMARIES: dict[tuple[str, str], str] = {
     # the public record
     ("POST", "/api/v1/frameworks/{slug}/publish/"): "Publish an adopted framework's next edition",
     ("GET", "/api/v1/published/"): "List published frameworks, latest edition each",
+    ("GET", "/api/v1/search/"): "Search frameworks, clauses and comments",
     ("GET", "/api/v1/published/{slug}/"): "The latest edition's JSON export",
     ("GET", "/api/v1/published/{slug}/editions/{number}/"): "One edition's JSON export",
     # comments

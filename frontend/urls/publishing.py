@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.urls import URLPattern, path, re_path
 from django.views.decorators.http import require_safe
 
-from frontend.views.publishing import exports, feeds, history, reader
+from frontend.views.publishing import exports, feeds, history, reader, search
 
 EXT = r"(?P<ext>json|md|csv|akn\.xml)"
 
 urlpatterns: list[URLPattern] = [
+    path("search/", search.search_page, name="search"),
     path("feeds/published.atom", require_safe(feeds.PublishedFeed()), name="feed_published"),
     path(
         "feeds/convenings/<slug:slug>.atom",

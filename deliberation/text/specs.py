@@ -7,6 +7,7 @@ enforces and what ``GET /api/v1/clause-kinds/`` publishes: one source for both.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -170,6 +171,38 @@ def spec_errors(kind: str, spec: Any) -> dict[str, list[str]]:
     return errors
 
 
+# Spec fields whose values are ISO 8601 durations, shown to people as words.
+DURATION_FIELDS = frozenset({"window", "min_duration"})
+_DURATION_PARTS = re.compile(
+    r"^P(?:(?P<year>\d+)Y)?(?:(?P<month>\d+)M)?(?:(?P<week>\d+)W)?(?:(?P<day>\d+)D)?"
+    r"(?:T(?:(?P<hour>\d+)H)?(?:(?P<minute>\d+)M)?(?:(?P<second>\d+(?:\.\d+)?)S)?)?$"
+)
+
+
+def duration_words(value: Any) -> str:
+    """An ISO 8601 duration as people write it: "P180D" → "180 days", "P1Y6M" → "1 year and
+    6 months", "PT12H" → "12 hours". Anything else comes back unchanged, as text."""
+    text = str(value)
+    match = _DURATION_PARTS.match(text) if re.fullmatch(ISO_DURATION, text) else None
+    if match is None:
+        return text
+    parts = []
+    for unit, amount in match.groupdict().items():
+        if amount is None:
+            continue
+        number = float(amount) if "." in amount else int(amount)
+        shown = f"{number:g}" if isinstance(number, float) else str(number)
+        parts.append(f"{shown} {unit}{'' if number == 1 else 's'}")
+    if len(parts) == 1:
+        return parts[0]
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def readable(name: str, value: Any) -> Any:
+    """A spec field's value for people: durations in words, the rest as it is."""
+    return duration_words(value) if name in DURATION_FIELDS and isinstance(value, str) else value
+
+
 def describe(spec: dict[str, Any], kind: str) -> str:
     """One readable sentence for a threshold spec, as shown on clause pages."""
     if kind not in {"trigger", "lift_condition"}:
@@ -178,8 +211,9 @@ def describe(spec: dict[str, Any], kind: str) -> str:
     lead = "Pause is triggered when" if kind == "trigger" else "The pause may be lifted when"
     sentence = (
         f"{lead} {spec['metric']} is {words.get(spec['comparator'], spec['comparator'])} "
-        f"{spec['threshold']:g} {spec['unit']} over {spec['window']}, per {spec['evidence_source']}"
+        f"{spec['threshold']:g} {spec['unit']} over {duration_words(spec['window'])}, "
+        f"per {spec['evidence_source']}"
     )
     if kind == "lift_condition":
-        sentence += f", sustained for at least {spec['min_duration']}"
+        sentence += f", sustained for at least {duration_words(spec['min_duration'])}"
     return sentence + "."

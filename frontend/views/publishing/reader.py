@@ -20,6 +20,7 @@ from deliberation.models import Edition
 from deliberation.publishing import selectors
 from deliberation.voting import tally
 from frontend.views.publishing.caching import edition_response
+from frontend.views.text.clause import spec_rows, spec_sentence
 from frontend.views.voting import OUTCOMES
 from frontend.views.voting.results import CHART, group_chart
 
@@ -73,7 +74,8 @@ def _clause(clause: dict[str, Any]) -> dict[str, Any]:
     return {
         **clause,
         "kind_words": clause["kind"].replace("_", " ").capitalize(),
-        "spec_rows": sorted((clause["spec"] or {}).items()),
+        "spec_rows": spec_rows(clause["kind"], clause["spec"]),
+        "spec_sentence": spec_sentence(clause["kind"], clause["spec"]),
         "decisions": [_decision(d) for d in clause["decisions"]],
         "dispositions": [(label, dispositions.get(key, 0)) for key, label in DISPOSITION_WORDS],
     }

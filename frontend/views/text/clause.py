@@ -40,10 +40,14 @@ def spec_rows(kind: str, spec: Any) -> list[tuple[str, Any]]:
     if not spec or not specs.has_spec(kind):
         return []
     properties = specs.SCHEMAS[kind]["properties"]
-    return [(schema.get("title", name), spec.get(name, "")) for name, schema in properties.items()]
+    return [
+        (schema.get("title", name), specs.readable(name, spec.get(name, "")))
+        for name, schema in properties.items()
+    ]
 
 
-def _spec_sentence(kind: str, spec: Any) -> str:
+def spec_sentence(kind: str, spec: Any) -> str:
+    """The spec as one plain sentence, or "" when it has none or is not a complete spec."""
     try:
         return specs.describe(spec, kind) if spec else ""
     except (KeyError, TypeError, ValueError):
@@ -121,7 +125,7 @@ def clause_context(
         # Named apart from the comments section's own "versions" and "amendments".
         "clause_versions": versions,
         "spec_rows": spec_rows(clause.kind, clause.spec),
-        "spec_sentence": _spec_sentence(clause.kind, clause.spec),
+        "spec_sentence": spec_sentence(clause.kind, clause.spec),
         "amendment_rows": _amendment_rows(request, clause, amendments),
         "open_amendment_count": sum(a.status == Amendment.Status.OPEN for a in amendments),
         "alternatives": alternatives,

@@ -1,9 +1,19 @@
-"""User Markdown to safe HTML: markdown-it-py with raw HTML off, then nh3 as a second fence."""
+"""User Markdown to safe HTML: markdown-it-py with raw HTML off, then nh3 as a second fence.
+
+Clause text may refer to other clauses as ``§n``; given where each number leads, those become
+links. The rule works on markdown-it's tokens (text outside links and code only), never on
+HTML, so it cannot open a hole in the escaping.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
     "table"
@@ -13,6 +23,59 @@ _md.validateLink = lambda url: (  # type: ignore[method-assign]
     url.strip().lower().startswith(("http://", "https://", "mailto:", "#", "/"))
 )
 
+# "§7" or "§ 7"; the number is the clause's as the text shows it.
+CROSSREF = re.compile(r"§\s?([0-9]{1,4})(?![0-9])")
+
+
+def _text_token(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+def _link(content: str, href: str) -> list[Token]:
+    opening = Token("link_open", "a", 1)
+    opening.attrSet("href", href)
+    return [opening, _text_token(content), Token("link_close", "a", -1)]
+
+
+def _split(token: Token, targets: Mapping[int, str]) -> list[Token]:
+    out, position = [], 0
+    for match in CROSSREF.finditer(token.content):
+        href = targets.get(int(match.group(1)))
+        if href is None:
+            continue
+        if match.start() > position:
+            out.append(_text_token(token.content[position : match.start()]))
+        out += _link(match.group(0), href)
+        position = match.end()
+    if position == 0:
+        return [token]
+    if position < len(token.content):
+        out.append(_text_token(token.content[position:]))
+    return out
+
+
+def _crossrefs(state: StateCore) -> None:
+    """A core rule: §n in plain text (not inside a link) becomes a link to clause n."""
+    targets = state.env.get("crossrefs") if isinstance(state.env, dict) else None
+    if not targets:
+        return
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children, inside_link = [], 0
+        for token in block.children:
+            inside_link += {"link_open": 1, "link_close": -1}.get(token.type, 0)
+            if token.type == "text" and not inside_link:
+                children += _split(token, targets)
+            else:
+                children.append(token)
+        block.children = children
+
+
+_md.core.ruler.push("crossrefs", _crossrefs)
+
 ALLOWED_TAGS = {
     "p", "br", "hr", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li",
     "h1", "h2", "h3", "h4", "h5", "h6", "a", "table", "thead", "tbody", "tr", "th", "td",
@@ -21,10 +84,10 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
 
 
-def render_markdown(source: str) -> str:
+def render_markdown(source: str, crossrefs: Mapping[int, str] | None = None) -> str:
     """Render user Markdown to sanitized HTML. Images are not allowed: they would load third-party
-    content into the page."""
-    html = _md.render(source or "")
+    content into the page. ``crossrefs``: clause number → where ``§n`` should link."""
+    html = _md.render(source or "", {"crossrefs": crossrefs} if crossrefs else None)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 
 import nh3
 from django import template
@@ -22,6 +23,12 @@ _REGIONAL_A = 0x1F1E6
 def markdown(source: str) -> SafeString:
     """User Markdown as sanitized HTML; the only place pages mark user text safe."""
     return mark_safe(render_markdown(source))  # noqa: S308 - markdown-it (raw HTML off) + nh3
+
+
+@register.filter
+def markdown_refs(source: str, crossrefs: Mapping[int, str] | None) -> SafeString:
+    """Clause Markdown with its ``§n`` references linked (``crossrefs``: number → URL)."""
+    return mark_safe(render_markdown(source, crossrefs))  # noqa: S308 - as ``markdown``
 
 
 @register.filter

@@ -118,6 +118,8 @@ def reader(request: HttpRequest, slug: str, number: int | None = None) -> HttpRe
         "adopted_in": _adopted_in(document),
         "groups": _delegations(document["participants"]),
         "clauses": [_clause(c) for c in document["clauses"]],
+        # §n in the text links to clause n on this page.
+        "refs": {c["number"]: f"#clause-{c['number']}" for c in document["clauses"]},
         "decisions": [_decision(d) for d in document["decisions"]],
         "editions": editions,
         "latest": editions[0]["number"],

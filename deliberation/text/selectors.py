@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from convene.models import Convening
 from convene.parsing import fits_column
-from deliberation.models import Alternative, Amendment, Clause, ClauseVersion, Framework
+from deliberation.models import Alternative, Amendment, Clause, ClauseVersion, Comment, Framework
 
 
 def framework_list(*, convening: Convening) -> QuerySet[Framework]:
@@ -28,6 +28,29 @@ def clause_list(*, framework: Framework) -> QuerySet[Clause]:
             open_amendments=Count(
                 "amendments", filter=Q(amendments__status=Amendment.Status.OPEN), distinct=True
             ),
+        )
+        .order_by("position")
+    )
+
+
+def reading_list(*, framework: Framework) -> QuerySet[Clause]:
+    """Every clause for the one-page reading view: its current version, its visible comments
+    counted, its open alternatives (``open_alternatives``, by label). Two queries whatever the
+    size of the framework."""
+    return (
+        Clause.objects.filter(framework=framework)
+        .select_related("current_version")
+        .annotate(
+            comment_count=Count("comments", filter=Q(comments__status=Comment.Status.VISIBLE))
+        )
+        .prefetch_related(
+            Prefetch(
+                "alternatives",
+                queryset=Alternative.objects.filter(status=Alternative.Status.OPEN)
+                .only("id", "clause_id", "label", "text")
+                .order_by("label"),
+                to_attr="open_alternatives",
+            )
         )
         .order_by("position")
     )

@@ -8,6 +8,7 @@ from django.views.generic import RedirectView
 from frontend.views.people import account, convenings, invitations, members
 from frontend.views.text import frameworks as drafting
 from frontend.views.text import proposals as drafting_proposals
+from frontend.views.text import reading
 
 # Resolved on first request, not at import: management commands must not need the manifest.
 lazy_static = lazy(static, str)
@@ -46,6 +47,7 @@ urlpatterns = [
     path("c/<slug:slug>/frameworks/new/", drafting.framework_new, name="framework_new"),
     path("f/<slug:slug>/", drafting.framework_detail, name="framework_detail"),
     path("f/<slug:slug>/edit/", drafting.framework_edit, name="framework_edit"),
+    path("f/<slug:slug>/read/", reading.framework_reading, name="framework_reading"),
     path("f/<slug:slug>/transition/", drafting.framework_transition, name="framework_transition"),
     path("f/<slug:slug>/clauses/new/", drafting.clause_new, name="clause_new"),
     path("f/<slug:slug>/reorder/", drafting.clause_reorder, name="clause_reorder"),

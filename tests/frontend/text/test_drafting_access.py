@@ -26,6 +26,7 @@ AUTHOR = {"policymaker"}  # the amendment and alternative in the table are the p
 
 TABLE: dict[str, dict[str, dict[str, Any]]] = {
     "workspace": READ,
+    "reading_view": READ,
     "clause_page": READ,
     "history": READ,
     "framework_new_get": only(ORGANIZER, 200),
@@ -94,6 +95,7 @@ def perform(drafting: Drafting, action: str, client: Any, data: dict[str, Any]) 
     clause_edit = {"kind": "scope", "title": "Scope", "text": "Edited.", "rationale": "Clearer."}
     requests: dict[str, tuple[str, str, dict[str, Any] | None]] = {
         "workspace": ("get", f"/f/{slug}/", None),
+        "reading_view": ("get", f"/f/{slug}/read/", None),
         "clause_page": ("get", f"/clauses/{scope.pk}/", None),
         "history": ("get", f"/clauses/{scope.pk}/history/?from=1&to=1", None),
         "framework_new_get": ("get", f"/c/{convening}/frameworks/new/", None),

@@ -233,8 +233,8 @@ def test_create_clause_with_a_spec(drafting: Drafting) -> None:
     assert clause.position == 3
     page = client.get(f"/clauses/{clause.pk}/").content.decode()
     assert (
-        "Pause is triggered when autonomous task horizon doubling time is ≤ 4 months over 180 days, "
-        "per independent evaluation lab report."
+        "Pause is triggered when autonomous task horizon doubling time is ≤ 4 months over "
+        "180 days, per independent evaluation lab report."
     ) in page
     assert '<th scope="row">Measurement window</th><td>180 days</td>' in page
 

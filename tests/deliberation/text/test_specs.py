@@ -71,8 +71,8 @@ def test_iso_durations_are_accepted(duration: str) -> None:
 def test_describe_reads_like_the_framework() -> None:
     sentence = specs.describe(SPECS["trigger"], "trigger")
     assert sentence == (
-        "Pause is triggered when autonomous task horizon doubling time is ≤ 4 months over 180 days, "
-        "per independent evaluation lab report."
+        "Pause is triggered when autonomous task horizon doubling time is ≤ 4 months over "
+        "180 days, per independent evaluation lab report."
     )
     assert "sustained for at least 90 days" in specs.describe(
         SPECS["lift_condition"], "lift_condition"

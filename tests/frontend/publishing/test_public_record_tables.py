@@ -121,9 +121,10 @@ def test_nothing_public_names_an_author_or_a_voter(db: None, attribution: str) -
             author_group=group,
             attribution=attribution,
         )
-    urls = public_surfaces(
+    surfaces = public_surfaces(
         published=edition.framework.slug, convening=world.convening.slug, query="compliance"
-    ) + [f"/c/{world.convening.slug}/"]
+    )
+    urls = [*surfaces, f"/c/{world.convening.slug}/"]
     for url in urls:
         client = client_for(None) if url.startswith("/api/") else page_client(None)
         status_code, body = _fetch(client, url)

@@ -98,6 +98,17 @@ def _visible(user: Any, prefix: str, *, comments: bool = False) -> Q:
     return published | Q(**{f"{prefix}convening_id__in": _member_convenings(user)})
 
 
+def searchable_convenings(user: Any) -> list[tuple[str, str]]:
+    """(slug, title) of every convening that search can find something in for ``user``: public
+    ones, those with a published framework, and the user's own; one query."""
+    visible = (
+        Q(visibility=Convening.Visibility.PUBLIC)
+        | Q(pk__in=Framework.objects.filter(status=Framework.Status.PUBLISHED).values("convening"))
+        | Q(pk__in=_member_convenings(user))
+    )
+    return list(Convening.objects.filter(visible).order_by("title").values_list("slug", "title"))
+
+
 def _base(kind: str, user: Any, convening: str | None) -> QuerySet[Any]:
     if kind == "framework":
         rows: QuerySet[Any] = Framework.objects.filter(_visible(user, "")).select_related(

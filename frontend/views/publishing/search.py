@@ -20,11 +20,11 @@ KIND_LABELS = [
 
 
 class SearchForm(forms.Form):
+    """The search as the page asks it; the view sets the convenings this reader may pick."""
+
     q = forms.CharField(label="Search for", max_length=search.MAX_QUERY)
     kind = forms.ChoiceField(label="Kind", choices=KIND_LABELS, required=False)
-    convening = forms.SlugField(
-        label="Convening", max_length=80, required=False, widget=forms.HiddenInput
-    )
+    convening = forms.ChoiceField(label="Convening", required=False)
     page = forms.IntegerField(
         min_value=1, max_value=search.MAX_PAGE, required=False, widget=forms.HiddenInput
     )
@@ -35,6 +35,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
     """A blank query shows the form; a bad one re-shows it with the errors (400)."""
     asked = any(request.GET.get(name) for name in ("q", "kind", "convening", "page"))
     form = SearchForm(request.GET if asked else None)
+    choices = search.searchable_convenings(request.user)
+    form.fields["convening"].choices = [("", "All convenings"), *choices]
     context: dict[str, Any] = {"form": form, "results": None}
     status = 200
     if asked and form.is_valid():

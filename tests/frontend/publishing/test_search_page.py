@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from convene import services
 from tests.conftest import World
 from tests.deliberation.publishing.test_search import WORD, _plant
 from tests.frontend.conftest import page_client
@@ -59,3 +60,19 @@ def test_the_page_costs_the_same_whatever_the_data(world: World) -> None:
     for _ in range(4):
         _plant(world, "published")
     assert count() == small
+
+
+def test_the_convening_filter_offers_only_what_the_reader_may_search(world: World) -> None:
+    hidden = services.convening_create(
+        actor=world.outsider, title="Hidden Talks", description="", visibility="private"
+    )
+    _plant(world, "published")
+    html = page_client(None).get("/search/").content.decode()
+    assert f'<option value="{world.convening.slug}">' in html
+    assert "Hidden Talks" not in html
+    member = page_client(world.outsider).get("/search/").content.decode()
+    assert "Hidden Talks" in member
+    chosen = page_client(None).get("/search/", {"q": WORD, "convening": world.convening.slug})
+    assert chosen.status_code == 200 and "<mark>" in chosen.content.decode()
+    refused = page_client(None).get("/search/", {"q": WORD, "convening": hidden.slug})
+    assert refused.status_code == 400

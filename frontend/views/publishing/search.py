@@ -36,7 +36,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
     asked = any(request.GET.get(name) for name in ("q", "kind", "convening", "page"))
     form = SearchForm(request.GET if asked else None)
     choices = search.searchable_convenings(request.user)
-    form.fields["convening"].choices = [("", "All convenings"), *choices]
+    convening = form.fields["convening"]
+    assert isinstance(convening, forms.ChoiceField)
+    convening.choices = [("", "All convenings"), *choices]
     context: dict[str, Any] = {"form": form, "results": None}
     status = 200
     if asked and form.is_valid():

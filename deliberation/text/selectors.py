@@ -56,6 +56,11 @@ def reading_list(*, framework: Framework) -> QuerySet[Clause]:
     )
 
 
+def clause_numbers(*, framework: Framework) -> dict[int, int]:
+    """Clause number → clause id, for turning §n in a clause's text into links."""
+    return dict(Clause.objects.filter(framework=framework).values_list("position", "pk"))
+
+
 def version_list(*, clause: Clause) -> QuerySet[ClauseVersion]:
     return (
         ClauseVersion.objects.filter(clause=clause)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from html.parser import HTMLParser
 from typing import Any
 
@@ -154,17 +154,22 @@ def _quotes_by_paragraph(comment_anchors: Iterable[Any] | None) -> dict[int, lis
 
 
 @register.simple_tag
-def clause_text(text: str, comment_anchors: list[Any] | None = None) -> SafeString:
+def clause_text(
+    text: str,
+    comment_anchors: list[Any] | None = None,
+    crossrefs: Mapping[int, str] | None = None,
+) -> SafeString:
     """The clause text as one block per paragraph (``data-paragraph`` = its 0-based index, the
     index anchors use). ``comment_anchors`` ({paragraph, quote, comment}) are marked in the text
-    and link to their comment (``#comment-<id>``); the first mark has id ``mark-<id>``."""
+    and link to their comment (``#comment-<id>``); the first mark has id ``mark-<id>``. §n links
+    to ``crossrefs[n]`` when given."""
     parts = anchors.paragraphs(text)
     quotes = _quotes_by_paragraph(comment_anchors)
     return format_html_join(
         "\n",
         '<div class="clause-paragraph" data-paragraph="{}">{}</div>',
         (
-            (index, mark_safe(mark_quotes(render_markdown(part), quotes.get(index, []))))  # noqa: S308 - sanitized by render_markdown; marks are ours, text re-escaped
+            (index, mark_safe(mark_quotes(render_markdown(part, crossrefs), quotes.get(index, []))))  # noqa: S308 - sanitized by render_markdown; marks are ours, text re-escaped
             for index, part in enumerate(parts)
         ),
     )

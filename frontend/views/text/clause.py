@@ -13,6 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from deliberation.discussion.selectors import anchors_for
 from deliberation.models import Alternative, Amendment, Clause
@@ -97,6 +98,14 @@ def _bracket(alternatives: list[Alternative]) -> list[Alternative]:
     return open_ones if len(open_ones) >= 2 else []
 
 
+def _crossrefs(clause: Clause) -> dict[int, str]:
+    """Where §n in the clause's text leads: clause n's page. Read only when the text has a §."""
+    if "§" not in clause.text:
+        return {}
+    numbers = selectors.clause_numbers(framework=clause.framework)
+    return {n: reverse("clause_detail", kwargs={"clause_id": pk}) for n, pk in numbers.items()}
+
+
 def clause_context(
     request: HttpRequest,
     clause: Clause,
@@ -126,6 +135,7 @@ def clause_context(
         "clause_versions": versions,
         "spec_rows": spec_rows(clause.kind, clause.spec),
         "spec_sentence": spec_sentence(clause.kind, clause.spec),
+        "clause_refs": _crossrefs(clause),
         "amendment_rows": _amendment_rows(request, clause, amendments),
         "open_amendment_count": sum(a.status == Amendment.Status.OPEN for a in amendments),
         "alternatives": alternatives,

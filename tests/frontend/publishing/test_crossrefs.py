@@ -50,3 +50,22 @@ def test_the_reader_links_references_to_clauses(published: Edition) -> None:
     body = html.content.decode()
     assert '<a href="#clause-2" rel="nofollow noopener noreferrer">§2</a>' in body
     assert "§99 does not exist" in body
+
+
+def test_the_clause_page_links_references_to_clause_pages(db: None) -> None:
+    from deliberation.text import services
+    from tests.conftest import make_world
+    from tests.deliberation.conftest import make_drafting
+
+    drafting = make_drafting(make_world())
+    clause = services.clause_update(
+        actor=drafting.world.organizer,
+        clause=drafting.trigger,
+        text="Within the scope of §1, and not §7, a pause is triggered.",
+        rationale="Refer to the scope.",
+    )
+    html = page_client(None).get(f"/clauses/{clause.pk}/").content.decode()
+    assert (
+        f'<a href="/clauses/{drafting.scope.pk}/" rel="nofollow noopener noreferrer">§1</a>' in html
+    )
+    assert "not §7," in html

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_safe
 
 from convene.hashchain import canonical_json
 from deliberation.publishing import akoma, formats, selectors
@@ -22,7 +22,7 @@ FORMATS: dict[str, tuple[str, Callable[[dict[str, Any]], bytes]]] = {
 }
 
 
-@require_http_methods(["GET"])
+@require_safe
 @edition_response(personal=False)
 def edition_export(
     request: HttpRequest, slug: str, ext: str, number: str | None = None

@@ -13,7 +13,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.dateparse import parse_datetime
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_safe
 
 from convene.models import StakeholderGroup
 from deliberation.models import Edition
@@ -100,7 +100,7 @@ def _adopted_in(document: dict[str, Any]) -> dict[str, Any] | None:
     return {"title": round_["title"], "closed_at": parse_datetime(closed) if closed else None}
 
 
-@require_http_methods(["GET"])
+@require_safe
 @edition_response(personal=True)
 def reader(request: HttpRequest, slug: str, number: int | None = None) -> HttpResponse:
     edition = selectors.edition(slug=slug, number=number)

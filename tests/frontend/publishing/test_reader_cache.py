@@ -114,3 +114,13 @@ def test_unknown_frameworks_and_editions_are_404_twice(published: Edition, path:
     url = path.format(slug=published.framework.slug)
     assert client.get(url).status_code == 404
     assert client.get(url).status_code == 404  # the remembered miss answers the same
+
+
+@pytest.mark.parametrize("suffix", ["", "editions/1/", "export.akn.xml"])
+def test_head_is_answered_like_get_and_writes_are_refused(published: Edition, suffix: str) -> None:
+    url = f"/frameworks/{published.framework.slug}/{suffix}"
+    client = page_client(None)
+    head = client.head(url)
+    assert head.status_code == 200
+    assert head["ETag"] == client.get(url)["ETag"]
+    assert client.post(url).status_code == 405

@@ -45,6 +45,8 @@ def framework_publish(*, actor: User, framework: Framework) -> Edition:
             target=framework,
             payload={"edition": edition.number, "content_hash": edition.content_hash},
         )
+        # Now, and again once committed: a reader between the two may re-cache the old state.
         slug, number = framework.slug, edition.number
+        selectors.forget(slug, number)
         transaction.on_commit(lambda: selectors.forget(slug, number))
     return edition

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.http import parse_etags, quote_etag
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, serializers
+from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -78,20 +79,44 @@ DOCUMENT = OpenApiResponse(
 )
 
 
+NOT_MODIFIED = OpenApiResponse(
+    description="Not modified: the edition is still the one whose ETag was sent in If-None-Match."
+)
+
+
+def _edition_response(request: Request, slug: str, number: int | None = None) -> Response:
+    """The edition's document with its content hash as a strong ETag; 304, without reading the
+    document, when the client already holds it (If-None-Match)."""
+    stamp = (
+        selectors.latest_stamp(slug) if number is None else selectors.edition_stamp(slug, number)
+    )
+    if stamp is None:
+        raise Http404("No such published framework or edition.")
+    held = parse_etags(request.headers.get("If-None-Match", ""))
+    if quote_etag(stamp.content_hash) in held or "*" in held:
+        response = Response(status=status.HTTP_304_NOT_MODIFIED)
+        response["ETag"] = quote_etag(stamp.content_hash)
+        return response
+    edition = selectors.edition(slug=slug, number=number)
+    response = Response(edition.content)
+    response["ETag"] = quote_etag(edition.content_hash)
+    return response
+
+
 class PublishedDetailView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={200: DOCUMENT})
+    @extend_schema(responses={200: DOCUMENT, 304: NOT_MODIFIED})
     def get(self, request: Request, slug: str) -> Response:
-        return Response(selectors.edition(slug=slug).content)
+        return _edition_response(request, slug)
 
 
 class EditionView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={200: DOCUMENT})
+    @extend_schema(responses={200: DOCUMENT, 304: NOT_MODIFIED})
     def get(self, request: Request, slug: str, number: int) -> Response:
-        return Response(selectors.edition(slug=slug, number=number).content)
+        return _edition_response(request, slug, number)
 
 
 def schema_view(request: HttpRequest) -> JsonResponse:

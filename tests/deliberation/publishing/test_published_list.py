@@ -59,3 +59,21 @@ def test_the_published_list_does_not_grow_with_the_frameworks(world: World, surf
     if surface == "api":
         listed = client.get(url).json()["results"]
         assert {row["slug"]: row["edition"] for row in listed}["more-3"] == 2
+
+
+@pytest.mark.parametrize("suffix", ["", "editions/1/"])
+def test_an_edition_in_the_api_answers_304_to_its_etag(world: World, suffix: str) -> None:
+    edition = publish(world)
+    url = f"/api/v1/published/{edition.framework.slug}/{suffix}"
+    first = client_for(None).get(url)
+    assert first.status_code == 200
+    assert first["ETag"] == f'"{edition.content_hash}"'
+    with CaptureQueriesContext(connection) as ctx:
+        again = client_for(None).get(url, headers={"if_none_match": first["ETag"]})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert not any("content" in q["sql"] for q in ctx.captured_queries)
+    other = client_for(None).get(url, headers={"if_none_match": '"something-else"'})
+    assert other.status_code == 200 and other.json() == first.json()
+    missing = client_for(None).get(f"/api/v1/published/{edition.framework.slug}/editions/9/")
+    assert missing.status_code == 404 and "detail" in missing.json()

@@ -227,9 +227,11 @@ class AutoSchema(SpectacularAutoSchema):
     def _get_filter_parameters(self) -> list[dict[str, Any]]:
         parameters: list[dict[str, Any]] = super()._get_filter_parameters()
         for parameter in parameters:
-            # A blank filter is refused (convene.api.filters.FilterBackend).
+            # A blank filter is refused (convene.api.filters.FilterBackend), and so is a NUL
+            # character (the filter's form field), so the schema says both.
             if parameter["schema"].get("type") == "string" and "enum" not in parameter["schema"]:
                 parameter["schema"].setdefault("minLength", 1)
+                parameter["schema"].setdefault("pattern", "^[^\\u0000]*$")
         return parameters
 
     def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:

@@ -406,3 +406,22 @@ def test_what_python_trims_is_blank_to_the_pattern_too(blank: str) -> None:
     assert not _accepts(field, blank)
     assert "\\s" not in text_pattern(field)
     assert not re.search(text_pattern(field), blank)
+
+
+def test_text_filters_say_that_blank_and_nul_are_refused(
+    schema: dict[str, Any], world: World
+) -> None:
+    """A filter the server refuses for a NUL character says so (found by schemathesis: a
+    ``country`` holding NUL matched the schema and was answered 400)."""
+    filters = [
+        p
+        for op in schema["paths"]["/api/v1/organizations/"].values()
+        for p in op.get("parameters", [])
+        if p["name"] == "country"
+    ]
+    assert filters, "the organizations list filters by country"
+    pattern = re.compile(filters[0]["schema"]["pattern"].replace("\\u0000", "\\x00"))
+    assert filters[0]["schema"]["minLength"] == 1
+    assert pattern.fullmatch("FR") and not pattern.fullmatch("\x00\x0b©")
+    response = client_for(None).get("/api/v1/organizations/", {"country": "\x00F"})
+    assert response.status_code == 400 and "country" in response.json()["errors"]

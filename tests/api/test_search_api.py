@@ -52,6 +52,9 @@ def test_anyone_searches_the_published_record(world: World) -> None:
         ({"q": "pause", "page": "0"}, "page"),
         ({"q": "pause", "page": "51"}, "page"),
         ({"q": "pause", "page": "two"}, "page"),
+        ({"q": "pause", "kind": ""}, "kind"),
+        ({"q": "pause", "convening": ""}, "convening"),
+        ({"q": "pause", "page": ""}, "page"),
     ],
 )
 def test_bad_input_is_a_400_naming_the_field(db: None, params: dict[str, str], field: str) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -52,11 +53,19 @@ class SearchResultsSerializer(serializers.Serializer):
     results = HitSerializer(many=True)
 
 
+OPTIONAL = ("kind", "convening", "page")
+
+
 class SearchView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(parameters=[SearchQuerySerializer], responses={200: SearchResultsSerializer})
     def get(self, request: Request) -> Response:
+        # DRF reads an optional parameter given blank (``?kind=``) as absent; a client's mistake
+        # would then search everything, so it is refused, as the list filters do.
+        blank = [name for name in OPTIONAL if request.query_params.get(name) == ""]
+        if blank:
+            raise ValidationError({name: ["Give a value, or leave it out."] for name in blank})
         query: dict[str, Any] = validated(SearchQuerySerializer, request.query_params)
         found = search.search(
             user=request.user,

@@ -163,13 +163,13 @@ def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
     return invitation
 
 
-def invitation_for_token(token: str) -> Invitation:
-    """The invitation a token opens, or Gone with the reason it can't be used."""
-    invitation = (
-        Invitation.objects.select_related("convening", "organization")
-        .filter(token_hash=token_hash(token))
-        .first()
-    )
+def invitation_for_token(token: str, *, lock: bool = False) -> Invitation:
+    """The invitation a token opens, or Gone with the reason it can't be used. With ``lock``
+    (inside a transaction) its row stays locked until the transaction ends."""
+    invitations = Invitation.objects.select_related("convening", "organization")
+    if lock:
+        invitations = invitations.select_for_update(of=("self",))
+    invitation = invitations.filter(token_hash=token_hash(token)).first()
     if invitation is None:
         raise DomainError("This invitation link is not valid.", status=404)
     status = invitation.status
@@ -251,18 +251,16 @@ def invitation_accept(
     """Accept an invitation: as the signed-in ``user`` whose email it names, or, when no
     account has that email, by creating one (the token proves the address).
 
-    Single-use even under concurrent submissions: the invitation row is locked and the claim
-    is a conditional update.
+    Single-use even under concurrent submissions: everything is decided holding the
+    invitation's row lock, so a second acceptance waits and then finds it used (410), whatever
+    the first one created meanwhile; the claim is also a conditional update.
     """
-    invitation = invitation_for_token(token)
-    existing = User.objects.filter(email=invitation.email).first()
-    _check_accepting_account(invitation, existing, user, password, display_name)
     try:
         with transaction.atomic():
-            locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+            invitation = invitation_for_token(token, lock=True)
+            existing = User.objects.filter(email=invitation.email).first()
+            _check_accepting_account(invitation, existing, user, password, display_name)
             now = timezone.now()
-            if locked.status_at(now) != Invitation.Status.PENDING:
-                raise Gone("This invitation has already been used.")
             if existing is None:
                 existing = User.objects.create_user(
                     email=invitation.email,
@@ -270,11 +268,11 @@ def invitation_accept(
                     display_name=(display_name or "").strip(),
                 )
                 audit_append(convening=None, actor=existing, verb="user.created", target=existing)
-            _claim(locked, existing, now)
+            _claim(invitation, existing, now)
             # The token came to this address: the account has proved it (and may sign in
             # under mandatory verification, and be added by address from now on).
             email_address_verify(user=existing)
-            membership = _membership_from(locked, existing)
+            membership = _membership_from(invitation, existing)
     except IntegrityError as exc:
         raise Gone("This invitation has already been used.") from exc
     return membership

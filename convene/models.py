@@ -277,6 +277,19 @@ class EmailOutbox(models.Model):
     # The lease of the worker sending it (or, after a failure, the time its retry is due).
     # Until then no other task may claim the row, and outbox_flush leaves it alone.
     claimed_until = models.DateTimeField(null=True, blank=True)
+    # Notification mail: an HTML part beside the text, and the one-click unsubscribe address
+    # (its token can only change preferences) sent as List-Unsubscribe.
+    html = models.TextField(blank=True, default="")
+    unsubscribe_url = models.CharField(max_length=500, blank=True, default="")
+    # The in-app item this mail reports, when it reports one: unique, so one event mails a
+    # recipient once.
+    notification = models.OneToOneField(
+        "convene.Notification",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mail",
+    )
 
     class Meta:
         ordering = ["id"]
@@ -386,3 +399,12 @@ class ApiToken(models.Model):
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+# Registered with this app; they live beside the code that writes them.
+from convene.notifications.models import (  # noqa: E402
+    Notification as Notification,
+)
+from convene.notifications.models import (  # noqa: E402
+    NotificationSettings as NotificationSettings,
+)

@@ -95,6 +95,7 @@ class Need(StrEnum):
     DELETE = "delete"
     RUN = "run"
     VOTE = "vote"
+    FOLLOW = "follow"
 
 
 def membership_of(user: Any, convening: Convening) -> Membership | None:

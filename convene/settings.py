@@ -139,9 +139,28 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing fails at once when the broker is down instead of retrying for seconds inside a
+# request: the work waits in the database and beat's sweep queues it (outbox_relay). Workers
+# reconnect by broker_connection_max_retries, which this does not change.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0}
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Sends pending notification mail in batches; each commit also nudges it.
+    "outbox-relay": {
+        "task": "convene.notifications.tasks.outbox_relay",
+        "schedule": timedelta(seconds=10),
+    },
+    # Digests go out at 08:00 in each user's time zone: every quarter hour finds whose turn it is.
+    "digests-send": {
+        "task": "convene.notifications.tasks.digests_send",
+        "schedule": timedelta(minutes=15),
+    },
+    # Tells eligible voters who have not voted that a round closes within 24 hours.
+    "rounds-closing-soon": {
+        "task": "deliberation.voting.tasks.rounds_closing_soon",
+        "schedule": timedelta(minutes=15),
+    },
     "outbox-flush": {
         "task": "convene.notifications.tasks.outbox_flush",
         "schedule": timedelta(minutes=1),
@@ -275,6 +294,8 @@ SPECTACULAR_SETTINGS = {
     "APPEND_COMPONENTS": {"schemas": {"FrameworkDocument": framework_document_schema()}},
     "ENUM_NAME_OVERRIDES": {
         "OrganizationKindEnum": "convene.models.Organization.Kind",
+        "NotificationModeEnum": "convene.notifications.models.Mode",
+        "NotificationCategoryEnum": "convene.notifications.models.Category",
         "ClauseKindEnum": "deliberation.models.ClauseKind",
         "FrameworkStatusEnum": "deliberation.models.Framework.Status",
         "ClauseStatusEnum": "deliberation.models.Clause.Status",

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from convene.notifications.tasks import outbox_flush, outbox_send
+from convene.notifications.tasks import digests_send, outbox_flush, outbox_relay, outbox_send
 
-__all__ = ["outbox_flush", "outbox_send", "ping"]
+__all__ = ["digests_send", "outbox_flush", "outbox_relay", "outbox_send", "ping"]
 
 
 @shared_task(soft_time_limit=10, time_limit=20)

@@ -9,6 +9,7 @@ from deliberation.publishing.api import views as publishing_views
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("convene.api.urls")),
+    path("api/v1/", include("convene.notifications.api.urls")),
     path("api/v1/", include("deliberation.text.api.urls")),
     path("api/v1/", include("deliberation.discussion.api.urls")),
     path("api/v1/", include("deliberation.voting.api.urls")),

@@ -90,4 +90,13 @@ SUMMARIES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/comments/{id}/flag/"): "Flag a comment for the organizers",
     ("POST", "/api/v1/comments/{id}/moderate/"): "Hide or restore a comment, with a reason",
     ("PUT", "/api/v1/comments/{id}/disposition/"): "Record how a comment was taken into account",
+    # notifications and following
+    ("GET", "/api/v1/notifications/"): "List your notifications, newest first (cursor-paged)",
+    ("POST", "/api/v1/notifications/mark-read/"): "Mark notifications read: some, or all",
+    ("GET", "/api/v1/me/notification-preferences/"): "Read your notification preferences",
+    ("PUT", "/api/v1/me/notification-preferences/"): "Change your notification preferences",
+    ("PUT", "/api/v1/clauses/{id}/follow/"): "Follow a clause",
+    ("DELETE", "/api/v1/clauses/{id}/follow/"): "Stop following a clause",
+    ("PUT", "/api/v1/frameworks/{slug}/follow/"): "Follow a framework",
+    ("DELETE", "/api/v1/frameworks/{slug}/follow/"): "Stop following a framework",
 }

@@ -13,12 +13,14 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.core.mail import send_mail
+from celery import Task
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from convene.notifications.models import EmailOutbox
+from convene.models import EmailOutbox
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +28,9 @@ logger = logging.getLogger(__name__)
 # silent SMTP server fails the send before the hard limit kills the task.
 SEND_SOFT_TIME_LIMIT = 60
 SEND_TIME_LIMIT = 90
+# A relay batch: every message in it can stall for EMAIL_TIMEOUT, and each holds its own lease.
+RELAY_SOFT_TIME_LIMIT = 540
+RELAY_TIME_LIMIT = 600
 # How long a claim holds a message. Longer than SEND_TIME_LIMIT: a sender still waiting on a
 # slow SMTP server keeps the lease, so no flush or redelivered task can send the message again.
 LEASE = timedelta(minutes=5)
@@ -34,6 +39,8 @@ MAX_ATTEMPTS = 10
 # outbox_flush leaves younger messages to the task their own commit queued.
 FLUSH_AFTER = timedelta(minutes=2)
 FLUSH_BATCH = 500
+# Messages one relay run sends over one SMTP connection.
+RELAY_BATCH = 100
 # Backoff after a failed send: 30 s, 1 min, 2 min, ... at most 10 min.
 RETRY_FIRST = timedelta(seconds=30)
 RETRY_MAX = timedelta(minutes=10)
@@ -62,8 +69,22 @@ def outbox_enqueue(*, to: str, subject: str, body: str) -> EmailOutbox:
     from convene.notifications.tasks import outbox_send
 
     message = EmailOutbox.objects.create(to=to, subject=subject, body=body)
-    transaction.on_commit(lambda: outbox_send.delay(message.pk))
+    nudge(outbox_send, message.pk)
     return message
+
+
+def nudge(task: Task, *args: object) -> None:
+    """Queue ``task`` once the caller's transaction commits, without ever failing the request:
+    with the broker down the work waits in the database, and beat's sweep (``outbox_relay``,
+    ``outbox_flush``) sends it once the broker is back."""
+
+    def queue() -> None:
+        try:
+            task.apply_async(args, retry=False)
+        except Exception:  # every broker error (kombu, redis, socket) means the same: later
+            logger.warning("outbox: could not queue %s; the sweep will", task.name, exc_info=True)
+
+    transaction.on_commit(queue, robust=True)
 
 
 def _claimable(now: datetime) -> Q:
@@ -124,16 +145,69 @@ def outbox_deliver(*, message_id: int) -> Delivery:
     Must not run inside a transaction (the task never does): the claim has to commit before the
     slow part, the SMTP conversation, so that other senders see it.
     """
+    return _deliver(message_id, connection=None)
+
+
+def _email(message: EmailOutbox, connection: object) -> EmailMultiAlternatives:
+    """The mail as sent. Its Message-ID is the outbox row's, so a copy sent again after a crash
+    between sending and marking is one message to the recipient's mail system."""
+    domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    headers = {"Message-ID": f"<outbox-{message.pk}@{domain or 'convene.localhost'}>"}
+    if message.unsubscribe_url:
+        headers["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    email = EmailMultiAlternatives(
+        message.subject, message.body, None, [message.to], headers=headers, connection=connection
+    )
+    if message.html:
+        email.attach_alternative(message.html, "text/html")
+    return email
+
+
+def _deliver(message_id: int, *, connection: object) -> Delivery:
+    """Claim, send (over ``connection``, or a new one), mark: the order that sends once."""
     message = outbox_claim(message_id=message_id)
     if message is None:
         return Delivery(Outcome.NOT_CLAIMED)
     try:
-        send_mail(message.subject, message.body, None, [message.to])
+        _email(message, connection).send()
     except OSError as exc:  # smtplib's errors and socket timeouts are all OSErrors
         logger.warning("outbox: sending message %s failed: %s", message.pk, exc)
         return Delivery(Outcome.FAILED, retry_in=outbox_release(message=message, error=str(exc)))
     outbox_mark_sent(message_id=message.pk)
     return Delivery(Outcome.SENT)
+
+
+def outbox_pending(*, limit: int = RELAY_BATCH) -> list[int]:
+    """Messages the relay may send now: unsent, under the attempt cap, held by no lease."""
+    due = EmailOutbox.objects.filter(_claimable(timezone.now()))
+    return list(due.order_by("id").values_list("id", flat=True)[:limit])
+
+
+def outbox_relay(*, limit: int = RELAY_BATCH) -> int:
+    """Send up to ``limit`` pending messages over one SMTP connection; how many were sent.
+
+    Each is claimed just before its turn, so a worker killed mid-batch leaves the rest free
+    for the next run and its sent ones marked. A failure ends the batch: the server is likely
+    down for the rest too, and each failed message waits out its own backoff.
+    """
+    ids = outbox_pending(limit=limit)
+    if not ids:
+        return 0
+    sent = 0
+    connection = get_connection()
+    try:
+        connection.open()
+    except OSError as exc:
+        logger.warning("outbox: the mail server did not answer: %s", exc)
+        return 0
+    with connection:
+        for message_id in ids:
+            delivery = _deliver(message_id, connection=connection)
+            if delivery.outcome is Outcome.FAILED:
+                break
+            sent += delivery.outcome is Outcome.SENT
+    return sent
 
 
 def outbox_due(*, limit: int = FLUSH_BATCH) -> list[int]:

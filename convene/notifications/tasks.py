@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from celery import Task, shared_task
 
-from convene.notifications.services import MAX_ATTEMPTS, SEND_SOFT_TIME_LIMIT, SEND_TIME_LIMIT
+from convene.notifications.services import (
+    MAX_ATTEMPTS,
+    RELAY_SOFT_TIME_LIMIT,
+    RELAY_TIME_LIMIT,
+    SEND_SOFT_TIME_LIMIT,
+    SEND_TIME_LIMIT,
+)
 
 
 @shared_task(
@@ -32,3 +38,22 @@ def outbox_flush() -> int:
     from convene.notifications import services
 
     return len(services.outbox_flush())
+
+
+@shared_task(soft_time_limit=RELAY_SOFT_TIME_LIMIT, time_limit=RELAY_TIME_LIMIT)
+def outbox_relay() -> int:
+    """Send pending mail in a batch over one SMTP connection (nudged on commit, and run by beat
+    every few seconds so a lost nudge costs seconds, not mail)."""
+    from convene.notifications import services
+
+    return services.outbox_relay()
+
+
+@shared_task(soft_time_limit=RELAY_SOFT_TIME_LIMIT, time_limit=RELAY_TIME_LIMIT)
+def digests_send() -> int:
+    """Write the daily digests due now (safe to run any number of times: one per user a day)."""
+    from django.utils import timezone
+
+    from convene.notifications import digests
+
+    return digests.digests_send(now=timezone.now())

@@ -175,3 +175,45 @@ class Disposition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outcome} for comment {self.comment_id}"
+
+
+class Follow(models.Model):
+    """A member following a clause or a whole framework, to hear of new versions and decided
+    amendments. Commenting on a clause follows it; unfollowing keeps the row with
+    ``active=False``, so commenting again does not follow it behind the member's back."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    clause = models.ForeignKey(
+        Clause, on_delete=models.CASCADE, null=True, blank=True, related_name="follows"
+    )
+    framework = models.ForeignKey(
+        "deliberation.Framework",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="follows",
+    )
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(clause__isnull=True) ^ Q(framework__isnull=True),
+                name="deliberation_follow_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "clause"],
+                condition=Q(clause__isnull=False),
+                name="deliberation_follow_clause_once",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "framework"],
+                condition=Q(framework__isnull=False),
+                name="deliberation_follow_framework_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = f"clause {self.clause_id}" if self.clause_id else f"framework {self.framework_id}"
+        return f"{self.user_id} follows {target}"

@@ -1,7 +1,14 @@
 """Deliberation models: the text (frameworks, clauses, versions, proposals), the talk about
 it (comments, reactions, flags, dispositions) and the votes on it (rounds, motions, ballots)."""
 
-from deliberation.discussion.models import Comment, CommentRevision, Disposition, Flag, Reaction
+from deliberation.discussion.models import (
+    Comment,
+    CommentRevision,
+    Disposition,
+    Flag,
+    Follow,
+    Reaction,
+)
 from deliberation.publishing.models import Edition
 from deliberation.text.models import (
     Alternative,
@@ -28,6 +35,7 @@ __all__ = [
     "Disposition",
     "Edition",
     "Flag",
+    "Follow",
     "Framework",
     "Motion",
     "Reaction",

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from convene.audit import audit_append
 from convene.models import User
+from deliberation import notices
 from deliberation.models import Framework
 from deliberation.publishing import export, selectors
 from deliberation.publishing.models import Edition
@@ -45,6 +46,7 @@ def framework_publish(*, actor: User, framework: Framework) -> Edition:
             target=framework,
             payload={"edition": edition.number, "content_hash": edition.content_hash},
         )
+        notices.framework_published(framework, number=edition.number, actor=actor)
         # Now, and again once committed: a reader between the two may re-cache the old state.
         slug, number = framework.slug, edition.number
         selectors.forget(slug, number)

@@ -225,18 +225,32 @@ def can_resolve(user: Any, clause: Clause) -> Verdict:
 
 
 # --- fetch and authorize ----------------------------------------------------------------------
+def can_follow(user: Any, framework: Framework) -> Verdict:
+    """Follow the framework or one of its clauses: any member, in any status."""
+    return first_refusal(
+        lambda: can_view_framework(user, framework),
+        lambda: (
+            ALLOW
+            if membership_of(user, framework.convening) is not None
+            else refuse(403, "Only members of this convening can follow its texts.")
+        ),
+    )
+
+
 FRAMEWORK_NEEDS = {
     Need.VIEW: can_view_framework,
     Need.EDIT: can_edit_framework,
     Need.EDIT_CLAUSES: can_edit_clauses,
     Need.TRANSITION: can_transition,
     Need.MODERATE: can_moderate_framework,
+    Need.FOLLOW: can_follow,
 }
 CLAUSE_NEEDS = {
     Need.VIEW: lambda user, clause: can_view_framework(user, clause.framework),
     Need.EDIT: lambda user, clause: can_edit_clauses(user, clause.framework),
     Need.PROPOSE: can_propose,
     Need.RESOLVE: can_resolve,
+    Need.FOLLOW: lambda user, clause: can_follow(user, clause.framework),
 }
 AMENDMENT_NEEDS = {
     Need.VIEW: lambda user, amendment: can_view_framework(user, amendment.clause.framework),

@@ -41,3 +41,11 @@ def rounds_advance() -> dict[str, list[int]]:
                 continue
             done[name].append(pk)
     return done
+
+
+@shared_task(soft_time_limit=120, time_limit=180)
+def rounds_closing_soon() -> int:
+    """Remind voters who have not voted of rounds closing within a day (once per round)."""
+    from deliberation.voting import services
+
+    return services.rounds_closing_remind(now=timezone.now())

@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
-from frontend.views.people import account, convenings, invitations, members
+from frontend.views.people import account, convenings, invitations, members, notifications
 from frontend.views.text import frameworks as drafting
 from frontend.views.text import proposals as drafting_proposals
 from frontend.views.text import reading
@@ -40,6 +40,21 @@ urlpatterns = [
     ),
     path("invitations/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
     path("account/tokens/", account.api_tokens, name="api_tokens"),
+    path(
+        "account/notifications/",
+        notifications.notification_settings,
+        name="notification_settings",
+    ),
+    path("inbox/", notifications.inbox_page, name="inbox"),
+    path("inbox/badge/", notifications.inbox_badge, name="inbox_badge"),
+    path("inbox/attention/", notifications.attention_page, name="attention"),
+    path("inbox/mark-read/", notifications.inbox_mark_read, name="inbox_mark_read"),
+    path("inbox/<int:item_id>/open/", notifications.inbox_open, name="inbox_open"),
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        notifications.unsubscribe,
+        name="notifications_unsubscribe",
+    ),
     path(
         "account/tokens/<int:token_id>/revoke/", account.api_token_revoke, name="api_token_revoke"
     ),

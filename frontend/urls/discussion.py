@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from frontend.views.discussion import actions, threads
+from frontend.views.discussion import actions, following, threads
 from frontend.views.discussion import tables as comment_tables
 
 urlpatterns: list[URLPattern] = [
     path("clauses/<int:clause_id>/comments/", threads.clause_comments, name="clause_comments"),
+    path("clauses/<int:clause_id>/follow/", following.clause_follow, name="clause_follow"),
+    path("f/<slug:slug>/follow/", following.framework_follow, name="framework_follow"),
     path("comments/<int:comment_id>/thread/", threads.comment_thread, name="comment_thread"),
     path("comments/<int:comment_id>/reply/", actions.comment_reply, name="comment_reply"),
     path("comments/<int:comment_id>/edit/", actions.comment_edit, name="comment_edit"),

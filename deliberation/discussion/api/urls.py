@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from deliberation.discussion.api import views
+from deliberation.discussion.api import follows, views
 
 urlpatterns = [
     path("clauses/<int:pk>/comments/", views.CommentListView.as_view(), name="api-comments"),
@@ -19,5 +19,11 @@ urlpatterns = [
         "frameworks/<slug:slug>/dispositions/",
         views.DispositionTableView.as_view(),
         name="api-dispositions",
+    ),
+    path("clauses/<int:pk>/follow/", follows.ClauseFollowView.as_view(), name="api-clause-follow"),
+    path(
+        "frameworks/<slug:slug>/follow/",
+        follows.FrameworkFollowView.as_view(),
+        name="api-framework-follow",
     ),
 ]

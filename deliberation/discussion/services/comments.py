@@ -14,7 +14,9 @@ from convene.models import Convening, Membership, User
 from convene.permissions import membership_of
 from convene.plaintext import clean_single_line
 from convene.text import render_markdown
+from deliberation import notices
 from deliberation.discussion import anchors
+from deliberation.discussion.follows import follow_auto
 from deliberation.discussion.permissions import (
     can_comment,
     can_delete_comment,
@@ -183,6 +185,8 @@ def comment_post(
                 "stakeholder_group": membership.stakeholder_group,
             },
         )
+        follow_auto(user=actor, clause=clause)
+        notices.comment_posted(comment, parent=parent, mentioned=list(comment.mentions.all()))
     return comment
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from convene.audit import audit_append
 from convene.errors import DomainError
 from convene.models import User
+from deliberation import notices
 from deliberation.discussion.permissions import can_dispose
 from deliberation.discussion.services.comments import MAX_BODY, lock_comment
 from deliberation.models import Amendment, ClauseVersion, Comment, Disposition
@@ -83,4 +84,6 @@ def disposition_set(
                 "amendment": amendment.pk if amendment else None,
             },
         )
+        disposition.comment = comment
+        notices.disposition_recorded(disposition, created=created)
     return disposition

@@ -10,6 +10,7 @@ from django.utils import timezone
 from convene.audit import audit_append
 from convene.errors import DomainError
 from convene.models import User
+from deliberation import notices
 from deliberation.models import Amendment, Clause, ClauseVersion, Framework
 from deliberation.text import diff
 from deliberation.text.permissions import (
@@ -78,6 +79,8 @@ def _decide(amendment: Amendment, actor: User | None, status: str, reason: str) 
     amendment.decided_by, amendment.decided_at = actor, timezone.now()
     amendment.decision_reason = reason
     amendment.save()
+    if status in (Amendment.Status.ACCEPTED, Amendment.Status.REJECTED):
+        notices.amendment_decided(amendment, actor=actor)
 
 
 def amendment_accept(*, actor: User, amendment: Amendment, reason: str = "") -> Amendment:

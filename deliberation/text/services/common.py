@@ -11,6 +11,7 @@ from convene.audit import timestamp
 from convene.errors import DomainError
 from convene.hashchain import canonical_json
 from convene.models import User
+from deliberation import notices
 from deliberation.models import Clause, ClauseVersion, Framework
 from deliberation.text import specs
 
@@ -118,6 +119,8 @@ def version_add(
     version.save(force_insert=True)
     clause.text, clause.spec, clause.current_version = text, spec, version
     clause.save(update_fields=["text", "spec", "current_version"])
+    if amendment is None and version.number > 1:
+        notices.version_added(version, clause)
     return version
 
 

@@ -8,6 +8,7 @@ from deliberation.voting.services.rounds import (
     round_create,
     round_open,
     round_update,
+    rounds_closing_remind,
 )
 
 __all__ = [
@@ -18,4 +19,5 @@ __all__ = [
     "round_create",
     "round_open",
     "round_update",
+    "rounds_closing_remind",
 ]

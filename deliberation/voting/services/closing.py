@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from convene.audit import audit_append, chain_head
 from convene.models import User
+from deliberation import notices
 from deliberation.models import Ballot, BallotChoice, Motion, RollEntry, VotingRound
 from deliberation.text import services as text_services
 from deliberation.voting import narrative, record, tally
@@ -283,4 +284,5 @@ def round_close(*, actor: User | None, round_: VotingRound) -> VotingRound:
                 "outcomes": {str(m.pk): m.outcome for m in motions},
             },
         )
+        notices.round_closed(round_, motions, actor=actor)
     return round_

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -14,6 +14,7 @@ from convene.errors import Conflict, DomainError
 from convene.models import Membership, Role, User
 from convene.permissions import Verdict
 from convene.plaintext import clean_single_line
+from deliberation import notices
 from deliberation.models import (
     Alternative,
     Amendment,
@@ -332,6 +333,7 @@ def round_open(*, actor: User | None, round_: VotingRound) -> VotingRound:
             target=round_,
             payload={"roll": size, **_describe(round_)},
         )
+        notices.round_opened(round_, actor=actor)
     return round_
 
 
@@ -363,3 +365,20 @@ def round_cancel(*, actor: User, round_: VotingRound) -> VotingRound:
             payload={"was_open": was_open},
         )
     return round_
+
+
+# How long before a round closes its remaining voters are reminded.
+REMIND_BEFORE = timedelta(hours=24)
+
+
+def rounds_closing_remind(*, now: datetime) -> int:
+    """Remind the eligible voters who have not voted of every open round closing within
+    ``REMIND_BEFORE``; how many were told. Safe to run again: nobody is told twice a round."""
+    due = VotingRound.objects.filter(
+        status=VotingRound.Status.OPEN, closes_at__gt=now, closes_at__lte=now + REMIND_BEFORE
+    ).select_related("framework")
+    told = 0
+    for round_ in due:
+        with transaction.atomic():
+            told += notices.round_closing_soon(round_)
+    return told

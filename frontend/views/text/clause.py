@@ -30,6 +30,7 @@ from deliberation.text.permissions import (
     is_framework_organizer,
 )
 from frontend.forms.text import DecisionForm, ResolveForm
+from frontend.views.discussion.following import follow_context
 from frontend.views.discussion.threads import comments_context
 from frontend.views.text.diff import compare_choice
 
@@ -174,4 +175,5 @@ def render_clause_page(
         context["comment_anchors"] = anchors_for(clause)
         return render(request, ARTICLE, context, status=status)
     context.update(comments_context(request, clause))
+    context["follow"] = follow_context(request.user, clause=clause)
     return render(request, "frontend/drafting/clause_detail.html", context, status=status)

@@ -32,6 +32,7 @@ from deliberation.text.permissions import (
 from frontend.forms import add_domain_error
 from frontend.forms.text import ClauseForm, FrameworkCreateForm, FrameworkForm
 from frontend.views import htmx, signed_in_user
+from frontend.views.discussion.following import follow_context
 from frontend.views.text.clause import render_clause_page
 from frontend.views.text.diff import compare_context
 
@@ -99,6 +100,7 @@ def _render_workspace(
         "can_edit_clauses": bool(can_edit_clauses(request.user, framework)),
         "can_edit_framework": bool(can_edit_framework(request.user, framework)),
         "transitions": transitions,
+        "follow": follow_context(request.user, framework=framework),
         # Shown before the organizer confirms the move to voting (it is not refused for them).
         "open_items": selectors.open_items(framework=framework) if "voting" in transitions else [],
         "status_help": STATUS_HELP.get(framework.status, ""),

@@ -22,8 +22,10 @@ from tests.frontend.conftest import page_client
 SIGNED_IN = 2  # session, user
 
 # The framework with its convening (access_framework), the reader's membership (for a private
-# convening, and the organizer check), the clauses with their open-amendment counts.
-WORKSPACE_MEMBER = SIGNED_IN + 3
+# convening, and the organizer check), the clauses with their open-amendment counts, and for a
+# member whether they follow the framework (the follow button).
+FOLLOWING = 1
+WORKSPACE_MEMBER = SIGNED_IN + 3 + FOLLOWING
 # Organizers who may move the framework to voting also see what is still open (issue 7): the
 # open amendments and the open options of bracketed clauses.
 WORKSPACE_ORGANIZER = WORKSPACE_MEMBER + 2
@@ -39,7 +41,7 @@ CLAUSE_DRAFTING = 5
 # and amendments a disposition may name (2).
 CLAUSE_COMMENTS_ORGANIZER = 4
 CLAUSE_COMMENTS_ANONYMOUS = 2
-CLAUSE_PAGE_ORGANIZER = SIGNED_IN + CLAUSE_DRAFTING + CLAUSE_COMMENTS_ORGANIZER
+CLAUSE_PAGE_ORGANIZER = SIGNED_IN + CLAUSE_DRAFTING + CLAUSE_COMMENTS_ORGANIZER + FOLLOWING
 CLAUSE_PAGE_ANONYMOUS = CLAUSE_DRAFTING - 1 + CLAUSE_COMMENTS_ANONYMOUS  # no membership lookup
 
 

@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
-from deliberation.voting.tasks import rounds_advance
+from celery import shared_task
 
-__all__ = ["rounds_advance"]
+from deliberation.voting.tasks import rounds_advance, rounds_closing_soon
+
+__all__ = ["rounds_advance", "rounds_closing_soon", "summary_refresh"]
+
+
+@shared_task(soft_time_limit=60, time_limit=90)
+def summary_refresh(clause_id: int) -> int | None:
+    """Rebuild a clause's thread summary if its thread has grown enough (re-fetches, safe to
+    run twice); the number of comments the summary covers."""
+    from deliberation.discussion.services.summaries import summary_refresh as refresh
+
+    summary = refresh(clause_id=clause_id)
+    return summary.comment_count if summary else None

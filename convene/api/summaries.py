@@ -99,4 +99,5 @@ SUMMARIES: dict[tuple[str, str], str] = {
     ("DELETE", "/api/v1/clauses/{id}/follow/"): "Stop following a clause",
     ("PUT", "/api/v1/frameworks/{slug}/follow/"): "Follow a framework",
     ("DELETE", "/api/v1/frameworks/{slug}/follow/"): "Stop following a framework",
+    ("GET", "/api/v1/clauses/{id}/summary/"): "A clause's thread summary",
 }

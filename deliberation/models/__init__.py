@@ -8,6 +8,7 @@ from deliberation.discussion.models import (
     Flag,
     Follow,
     Reaction,
+    Summary,
 )
 from deliberation.publishing.models import Edition
 from deliberation.text.models import (
@@ -40,5 +41,6 @@ __all__ = [
     "Motion",
     "Reaction",
     "RollEntry",
+    "Summary",
     "VotingRound",
 ]

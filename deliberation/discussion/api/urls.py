@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from deliberation.discussion.api import follows, views
+from deliberation.discussion.api import follows, summaries, views
 
 urlpatterns = [
     path("clauses/<int:pk>/comments/", views.CommentListView.as_view(), name="api-comments"),
@@ -25,5 +25,10 @@ urlpatterns = [
         "frameworks/<slug:slug>/follow/",
         follows.FrameworkFollowView.as_view(),
         name="api-framework-follow",
+    ),
+    path(
+        "clauses/<int:pk>/summary/",
+        summaries.ClauseSummaryView.as_view(),
+        name="api-clause-summary",
     ),
 ]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from convene.audit import audit_append
 from convene.errors import Conflict, DomainError
 from convene.models import Convening, Membership, User
+from convene.notifications.services import nudge
 from convene.permissions import membership_of
 from convene.plaintext import clean_single_line
 from convene.text import render_markdown
@@ -187,6 +188,9 @@ def comment_post(
         )
         follow_auto(user=actor, clause=clause)
         notices.comment_posted(comment, parent=parent, mentioned=list(comment.mentions.all()))
+        from deliberation.tasks import summary_refresh
+
+        nudge(summary_refresh, clause.pk)
     return comment
 
 

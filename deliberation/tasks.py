@@ -10,10 +10,10 @@ __all__ = ["rounds_advance", "rounds_closing_soon", "summary_refresh"]
 
 
 @shared_task(soft_time_limit=60, time_limit=90)
-def summary_refresh(clause_id: int) -> int | None:
+def summary_refresh(clause_id: int, force: bool = False) -> int | None:
     """Rebuild a clause's thread summary if its thread has grown enough (re-fetches, safe to
     run twice); the number of comments the summary covers."""
     from deliberation.discussion.services.summaries import summary_refresh as refresh
 
-    summary = refresh(clause_id=clause_id)
+    summary = refresh(clause_id=clause_id, force=force)
     return summary.comment_count if summary else None

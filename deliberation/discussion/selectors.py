@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 
 from convene.audit import timestamp
 from convene.models import StakeholderGroup
 from deliberation.discussion.attribution import Reader, author_of, reader_for
 from deliberation.discussion.permissions import can_comment, comment_actions, shows_content
-from deliberation.models import Clause, Comment, Disposition, Flag, Framework, Reaction
+from deliberation.models import Clause, Comment, Disposition, Flag, Framework, Reaction, Summary
 
 
 def comment_list(*, clause: Clause) -> QuerySet[Comment]:
@@ -325,3 +326,37 @@ def anchors_for(clause: Clause) -> list[dict[str, Any]]:
         .values_list("pk", "anchor_paragraph", "anchor_quote")
     )
     return [{"paragraph": p, "quote": q, "comment": pk} for pk, p, q in rows]
+
+
+def summary_for(clause: Clause) -> dict[str, Any] | None:
+    """The clause's thread summary as the page shows it (one query), or None before the
+    first: each point with links to the comments it cites."""
+    summary = Summary.objects.filter(clause=clause).first()
+    if summary is None:
+        return None
+
+    def points(key: str) -> list[dict[str, Any]]:
+        return [
+            {
+                "text": point["text"],
+                "comments": [
+                    {"id": pk, "url": f"{reverse('comment_thread', args=[pk])}#comment-{pk}"}
+                    for pk in point["comments"]
+                ],
+            }
+            for point in summary.data.get(key, [])
+        ]
+
+    groups = [
+        {"label": GROUP_LABELS.get(group, group), **counts}
+        for group, counts in summary.data.get("by_group", {}).items()
+    ]
+    return {
+        "generated_at": summary.generated_at,
+        "comment_count": summary.comment_count,
+        "covers_until": summary.covers_until,
+        "key_points": points("key_points"),
+        "common_ground": points("common_ground"),
+        "divides": points("divides"),
+        "groups": groups,
+    }

@@ -194,6 +194,14 @@ def comment_post(
     return comment
 
 
+def _resummarize(clause_id: int) -> None:
+    """A comment left the thread (deleted, hidden) or came back: the summary must not keep
+    quoting it, so it is rebuilt whatever the count says."""
+    from deliberation.tasks import summary_refresh
+
+    nudge(summary_refresh, clause_id, True)
+
+
 def lock_comment(comment: Comment) -> tuple[Comment, Framework]:
     """Lock the comment row; it comes back with its clause, framework and convening attached,
     as the predicates read them."""
@@ -247,6 +255,7 @@ def comment_delete(*, actor: User, comment: Comment) -> Comment:
             verb="comment.deleted",
             target=comment,
         )
+        _resummarize(comment.clause_id)
     return comment
 
 
@@ -334,4 +343,5 @@ def comment_moderate(*, actor: User, comment: Comment, action: str, reason: str)
             target=comment,
             payload={"reason": reason},
         )
+        _resummarize(comment.clause_id)
     return comment

@@ -82,6 +82,7 @@ def comments_context(
         "new_comment": new_comment or {},
         "paragraph_choices": _paragraph_choices(clause),
         "comment_anchors": selectors.anchors_for(clause),
+        "summary": selectors.summary_for(clause),
         "next_url": request.get_full_path(),
         # The clause text (with the marks quotes link to) is on the same page.
         "mark_base": "",

@@ -17,8 +17,8 @@ from tests.frontend.conftest import page_client
 
 SIGNED_IN = 2  # session, user
 # access_clause; top-level ids; threads with authors, organizations, versions and dispositions;
-# their mentions; per-group reaction counts; anchors to mark in the text.
-THREAD_READS = 6
+# their mentions; per-group reaction counts; anchors to mark in the text; the thread summary.
+THREAD_READS = 7
 CLAUSE_PAGE_ANONYMOUS = THREAD_READS
 # + your membership; your own reactions.
 CLAUSE_PAGE_MEMBER = SIGNED_IN + THREAD_READS + 2

@@ -38,9 +38,9 @@ CLAUSE_DRAFTING = 5
 # The comments section (frontend.views.discussion.comments.comments_context) adds a constant number
 # of queries; the comments engineer owns it and may bump these when the section changes. Today:
 # the page of top-level thread ids and the threads (2), and for organizers the version numbers
-# and amendments a disposition may name (2).
-CLAUSE_COMMENTS_ORGANIZER = 4
-CLAUSE_COMMENTS_ANONYMOUS = 2
+# and amendments a disposition may name (2); the thread summary (1).
+CLAUSE_COMMENTS_ORGANIZER = 5
+CLAUSE_COMMENTS_ANONYMOUS = 3
 CLAUSE_PAGE_ORGANIZER = SIGNED_IN + CLAUSE_DRAFTING + CLAUSE_COMMENTS_ORGANIZER + FOLLOWING
 CLAUSE_PAGE_ANONYMOUS = CLAUSE_DRAFTING - 1 + CLAUSE_COMMENTS_ANONYMOUS  # no membership lookup
 

@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "frontend.context_processors.choices",
+                "frontend.context_processors.inbox_poll",
             ],
         },
     },
@@ -180,6 +181,8 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Convene <noreply@convene.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# How often an open page asks for the inbox's unread count (one indexed count per ask).
+INBOX_POLL_SECONDS = env.int("INBOX_POLL_SECONDS", default=30)
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "convene.User"

@@ -13,4 +13,18 @@
     }
     invalid.focus();
   });
+  // A swap that removed the control just pressed (an inbox item marked read, a follow button)
+  // names what should take focus instead: [data-focus-after-swap].
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail && event.detail.elt;
+    var scope = target && target.isConnected ? target : document;
+    var next = scope.querySelector ? scope.querySelector("[data-focus-after-swap]") : null;
+    if (!next && document.activeElement === document.body) {
+      next = document.querySelector("[data-focus-after-swap]");
+    }
+    if (next) {
+      next.focus();
+      next.removeAttribute("data-focus-after-swap");
+    }
+  });
 })();

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import available_timezones
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from convene.notifications.models import Category, Mode, Notification, NotificationSettings
+
+TIME_ZONES = sorted(available_timezones())
 
 
 class ActorSerializer(serializers.Serializer[Any]):
@@ -43,7 +46,10 @@ class NotificationSerializer(serializers.ModelSerializer[Notification]):
 
 class MarkReadSerializer(serializers.Serializer[Any]):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, min_length=1, max_length=500
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        min_length=1,
+        max_length=500,
     )
     all = serializers.BooleanField(required=False)
 
@@ -68,8 +74,8 @@ def _mode_fields() -> dict[str, serializers.Field[Any, Any, Any, Any]]:
 class PreferencesSerializer(serializers.Serializer[NotificationSettings]):
     """Each category's delivery, and the time zone the 08:00 digest follows."""
 
-    timezone = serializers.CharField(
-        required=False, max_length=64, help_text="IANA name, e.g. Europe/Berlin"
+    timezone = serializers.ChoiceField(
+        choices=TIME_ZONES, required=False, help_text="IANA name, e.g. Europe/Berlin"
     )
 
     def get_fields(self) -> dict[str, Any]:

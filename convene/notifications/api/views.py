@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -25,6 +25,30 @@ from convene.notifications.models import Notification
 from convene.notifications.selectors import inbox_items, unread_count
 
 TRUTH = {"1": True, "true": True, "0": False, "false": False}
+# Either the ids or all: true, never both and never neither (as MarkReadSerializer checks).
+MARK_READ_SCHEMA = {
+    "oneOf": [
+        {
+            "type": "object",
+            "properties": {
+                "ids": {
+                    "type": "array",
+                    "items": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+                    "minItems": 1,
+                    "maxItems": 500,
+                }
+            },
+            "required": ["ids"],
+            "additionalProperties": False,
+        },
+        {
+            "type": "object",
+            "properties": {"all": {"type": "boolean", "enum": [True]}},
+            "required": ["all"],
+            "additionalProperties": False,
+        },
+    ]
+}
 
 
 class NotificationCursor(CursorPagination):
@@ -57,7 +81,13 @@ class NotificationListView(generics.ListAPIView):
 class MarkReadView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=MarkReadSerializer, responses=MarkedSerializer)
+    @extend_schema(
+        request={"application/json": MARK_READ_SCHEMA},
+        responses={
+            200: MarkedSerializer,
+            404: OpenApiResponse(description="An id is not one of your notifications."),
+        },
+    )
     def post(self, request: Request) -> Response:
         """Mark your items read: the listed ``ids``, or ``all: true``. An id that is not one of
         your items is a 404 and nothing is marked."""

@@ -35,7 +35,7 @@ class _Follow(APIView):
         """Follow: hear of new versions and decided amendments."""
         return self._set(request, True)
 
-    @extend_schema(request=None, responses=FOLLOWING)
+    @extend_schema(request=None, responses={200: FOLLOWING})
     def delete(self, request: Request, **kwargs: Any) -> Response:
         """Stop following (commenting again does not follow it again)."""
         return self._set(request, False)

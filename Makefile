@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint schema schema-update migrations-check bench-reader
+.PHONY: help venv run test lint schema schema-update migrations-check bench-reader bench-fanout
 
 help:
 	@echo "make run               migrate, load demo data, serve on http://127.0.0.1:8000"
@@ -24,6 +24,7 @@ help:
 	@echo "make schema-update     write the served schema to docs/openapi.json"
 	@echo "make migrations-check  fail if a model change has no migration"
 	@echo "make bench-reader      the public reader as ratios to floors (docs/performance.md)"
+	@echo "make bench-fanout      notifying 5,000 voters of a round (docs/performance.md)"
 	@echo "make venv              create or update .venv"
 
 venv: $(STAMP)
@@ -60,3 +61,6 @@ migrations-check: venv
 # PostgreSQL); uses Redis for the cache when REDIS_URL is set, as production does.
 bench-reader: venv
 	CACHE_KEY_PREFIX=bench $(BIN)/python -m bench.reader
+
+bench-fanout: venv
+	CACHE_KEY_PREFIX=bench $(BIN)/python -m bench.fanout

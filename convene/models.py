@@ -277,6 +277,8 @@ class EmailOutbox(models.Model):
     # The lease of the worker sending it (or, after a failure, the time its retry is due).
     # Until then no other task may claim the row, and outbox_flush leaves it alone.
     claimed_until = models.DateTimeField(null=True, blank=True)
+    # Which relay batch holds the claim (outbox_claim_batch): its messages are those it won.
+    claim_token = models.UUIDField(null=True, blank=True)
     # Notification mail: an HTML part beside the text, and the one-click unsubscribe address
     # (its token can only change preferences) sent as List-Unsubscribe.
     html = models.TextField(blank=True, default="")

@@ -169,7 +169,7 @@ def settings_of(user: User) -> NotificationSettings:
 
 def notification_settings_update(*, user: User, changes: Mapping[str, Any]) -> NotificationSettings:
     """Set some categories' modes and/or the time zone; all checked before anything is saved."""
-    if not isinstance(changes, Mapping) or not changes:
+    if not isinstance(changes, Mapping):
         raise DomainError("Send the categories to change, and/or timezone.")
     errors: dict[str, list[str]] = {}
     for key, value in changes.items():
@@ -183,6 +183,8 @@ def notification_settings_update(*, user: User, changes: Mapping[str, Any]) -> N
     if errors:
         field, messages = next(iter(errors.items()))
         raise DomainError(messages[0], field=field, errors=errors)
+    if not changes:
+        return settings_of(user)
     with transaction.atomic():
         prefs, _ = NotificationSettings.objects.select_for_update().get_or_create(user=user)
         for key, value in changes.items():

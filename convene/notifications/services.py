@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -31,6 +32,8 @@ SEND_TIME_LIMIT = 90
 # A relay batch: every message in it can stall for EMAIL_TIMEOUT, and each holds its own lease.
 RELAY_SOFT_TIME_LIMIT = 540
 RELAY_TIME_LIMIT = 600
+# A relay batch's claim: longer than the batch task can live.
+BATCH_LEASE = timedelta(seconds=RELAY_TIME_LIMIT + 60)
 # How long a claim holds a message. Longer than SEND_TIME_LIMIT: a sender still waiting on a
 # slow SMTP server keeps the lease, so no flush or redelivered task can send the message again.
 LEASE = timedelta(minutes=5)
@@ -184,29 +187,57 @@ def outbox_pending(*, limit: int = RELAY_BATCH) -> list[int]:
     return list(due.order_by("id").values_list("id", flat=True)[:limit])
 
 
+def outbox_claim_batch(*, ids: list[int]) -> list[EmailOutbox]:
+    """Claim every claimable message of ``ids`` in one UPDATE, under one token; those won.
+
+    The lease outlives the relay task's hard time limit, so no other sender can take a message
+    while this batch may still send it; a worker killed mid-batch frees the rest when it ends.
+    """
+    now, token = timezone.now(), uuid.uuid4()
+    EmailOutbox.objects.filter(_claimable(now), pk__in=ids).update(
+        claimed_until=now + BATCH_LEASE, claim_token=token, attempts=F("attempts") + 1
+    )
+    return list(EmailOutbox.objects.filter(claim_token=token, sent_at=None).order_by("id"))
+
+
+def _unclaim(messages: list[EmailOutbox]) -> None:
+    """Give back claimed messages this batch did not try (the attempt is not counted)."""
+    for message in messages:
+        EmailOutbox.objects.filter(
+            pk=message.pk, sent_at=None, claim_token=message.claim_token
+        ).update(claimed_until=None, attempts=F("attempts") - 1)
+
+
 def outbox_relay(*, limit: int = RELAY_BATCH) -> int:
     """Send up to ``limit`` pending messages over one SMTP connection; how many were sent.
 
-    Each is claimed just before its turn, so a worker killed mid-batch leaves the rest free
-    for the next run and its sent ones marked. A failure ends the batch: the server is likely
-    down for the rest too, and each failed message waits out its own backoff.
+    Claimed together (one UPDATE), then sent one by one, each marked sent as soon as the
+    server took it: a worker killed mid-batch leaves its sent messages marked and the rest to
+    the next run once the lease runs out. A failure ends the batch (the server is likely down
+    for the rest too): the failed message waits out its backoff, the untried ones are freed.
     """
     ids = outbox_pending(limit=limit)
     if not ids:
         return 0
-    sent = 0
     connection = get_connection()
     try:
         connection.open()
     except OSError as exc:
         logger.warning("outbox: the mail server did not answer: %s", exc)
         return 0
+    batch = outbox_claim_batch(ids=ids)
+    sent = 0
     with connection:
-        for message_id in ids:
-            delivery = _deliver(message_id, connection=connection)
-            if delivery.outcome is Outcome.FAILED:
+        for index, message in enumerate(batch):
+            try:
+                _email(message, connection).send()
+            except OSError as exc:
+                logger.warning("outbox: sending message %s failed: %s", message.pk, exc)
+                outbox_release(message=message, error=str(exc))
+                _unclaim(batch[index + 1 :])
                 break
-            sent += delivery.outcome is Outcome.SENT
+            outbox_mark_sent(message_id=message.pk)
+            sent += 1
     return sent
 
 

@@ -286,7 +286,7 @@ def test_api_preferences_read_and_change(world: World) -> None:
         ({"replies": "loud"}, "replies"),
         ({"timezone": "Mars/Olympus"}, "timezone"),
         ({"shouting": "off"}, "shouting"),
-        ({}, None),
+        ({"replies": "off", "x": 1}, "x"),
     ],
 )
 def test_api_preferences_refuse_bad_input_and_change_nothing(

@@ -44,6 +44,25 @@ class NotificationSerializer(serializers.ModelSerializer[Notification]):
         return {"name": item.actor_name, "handle": item.actor_handle or None}
 
 
+def _refuse_unknown(
+    serializer: serializers.Serializer[Any], message: str = "Unknown field."
+) -> None:
+    """A key the request may not carry is a 400 (the schema says additionalProperties: false),
+    so a misspelt category never passes for a request that changed nothing."""
+    sent = serializer.initial_data if isinstance(serializer.initial_data, dict) else {}
+    unknown = sorted(set(sent) - set(serializer.fields))
+    if unknown:
+        raise serializers.ValidationError({unknown[0]: [message]})
+
+
+def preferences_request_schema() -> dict[str, Any]:
+    """PUT's body: any of the categories and the time zone, nothing else ({} changes nothing)."""
+    mode = {"type": "string", "enum": Mode.values}
+    properties: dict[str, Any] = {category: mode for category in Category.values}
+    properties["timezone"] = {"type": "string", "enum": TIME_ZONES}
+    return {"type": "object", "properties": properties, "additionalProperties": False}
+
+
 class MarkReadSerializer(serializers.Serializer[Any]):
     ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
@@ -54,6 +73,7 @@ class MarkReadSerializer(serializers.Serializer[Any]):
     all = serializers.BooleanField(required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        _refuse_unknown(self)
         if bool(attrs.get("ids")) == bool(attrs.get("all")):
             raise serializers.ValidationError("Send either ids or all: true.")
         return attrs
@@ -83,15 +103,7 @@ class PreferencesSerializer(serializers.Serializer[NotificationSettings]):
         return {**_mode_fields(), **fields}
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        unknown = (
-            sorted(set(self.initial_data) - set(self.fields))
-            if isinstance(self.initial_data, dict)
-            else []
-        )
-        if unknown:
-            raise serializers.ValidationError({unknown[0]: ["Not a notification category."]})
-        if not attrs:
-            raise serializers.ValidationError("Send the categories to change, and/or timezone.")
+        _refuse_unknown(self, "Not a notification category.")
         return attrs
 
     def to_representation(self, prefs: NotificationSettings) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from convene.notifications.api.serializers import (
     MarkReadSerializer,
     NotificationSerializer,
     PreferencesSerializer,
+    preferences_request_schema,
 )
 from convene.notifications.models import Notification
 from convene.notifications.selectors import inbox_items, unread_count
@@ -106,7 +107,10 @@ class PreferencesView(APIView):
     def get(self, request: Request) -> Response:
         return Response(PreferencesSerializer(inbox.settings_of(signed_in(request))).data)
 
-    @extend_schema(request=PreferencesSerializer, responses=PreferencesSerializer)
+    @extend_schema(
+        request={"application/json": preferences_request_schema()},
+        responses=PreferencesSerializer,
+    )
     def put(self, request: Request) -> Response:
         """Change some categories and/or the time zone; what you leave out stays as it is."""
         data = validated(PreferencesSerializer, request.data)

@@ -25,6 +25,12 @@ _md.validateLink = lambda url: (  # type: ignore[method-assign]
 
 # "§7" or "§ 7"; the number is the clause's as the text shows it.
 CROSSREF = re.compile(r"§\s?([0-9]{1,4})(?![0-9])")
+# "@lena-hartmann": handles are Django slugs (letters, digits, "-" and "_"), at most 40
+# characters. The lookbehind keeps e-mail addresses (a@b.org) and paths from counting.
+MENTION = re.compile(
+    r"(?<![\w@/.])@([a-z0-9_](?:[a-z0-9_-]{0,38}[a-z0-9_])?)(?![a-z0-9_-]*[a-z0-9_])",
+    re.IGNORECASE,
+)
 
 
 def _text_token(content: str) -> Token:
@@ -39,10 +45,11 @@ def _link(content: str, href: str) -> list[Token]:
     return [opening, _text_token(content), Token("link_close", "a", -1)]
 
 
-def _split(token: Token, targets: Mapping[int, str]) -> list[Token]:
+def _split(token: Token, pattern: re.Pattern[str], targets: Mapping[str, str]) -> list[Token]:
+    """The text token with each match of ``pattern`` whose key is in ``targets`` a link."""
     out, position = [], 0
-    for match in CROSSREF.finditer(token.content):
-        href = targets.get(int(match.group(1)))
+    for match in pattern.finditer(token.content):
+        href = targets.get(match.group(1).lower())
         if href is None:
             continue
         if match.start() > position:
@@ -56,10 +63,14 @@ def _split(token: Token, targets: Mapping[int, str]) -> list[Token]:
     return out
 
 
-def _crossrefs(state: StateCore) -> None:
-    """A core rule: §n in plain text (not inside a link) becomes a link to clause n."""
-    targets = state.env.get("crossrefs") if isinstance(state.env, dict) else None
-    if not targets:
+def _linking(state: StateCore) -> None:
+    """A core rule: ``§n`` and ``@handle`` in plain text (not inside a link or code) become
+    links, for the numbers and handles the caller gave a target."""
+    env = state.env if isinstance(state.env, dict) else {}
+    rules = [
+        (p, t) for p, t in ((CROSSREF, env.get("crossrefs")), (MENTION, env.get("mentions"))) if t
+    ]
+    if not rules:
         return
     for block in state.tokens:
         if block.type != "inline" or not block.children:
@@ -67,14 +78,23 @@ def _crossrefs(state: StateCore) -> None:
         children, inside_link = [], 0
         for token in block.children:
             inside_link += {"link_open": 1, "link_close": -1}.get(token.type, 0)
-            if token.type == "text" and not inside_link:
-                children += _split(token, targets)
-            else:
+            if token.type != "text" or inside_link:
                 children.append(token)
+                continue
+            pieces = [token]
+            for pattern, targets in rules:
+                pieces = [
+                    part
+                    for piece in pieces
+                    for part in (
+                        _split(piece, pattern, targets) if piece.type == "text" else [piece]
+                    )
+                ]
+            children += pieces
         block.children = children
 
 
-_md.core.ruler.push("crossrefs", _crossrefs)
+_md.core.ruler.push("linking", _linking)
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li",
@@ -84,10 +104,19 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
 
 
-def render_markdown(source: str, crossrefs: Mapping[int, str] | None = None) -> str:
+def render_markdown(
+    source: str,
+    crossrefs: Mapping[int, str] | None = None,
+    mentions: Mapping[str, str] | None = None,
+) -> str:
     """Render user Markdown to sanitized HTML. Images are not allowed: they would load third-party
-    content into the page. ``crossrefs``: clause number → where ``§n`` should link."""
-    html = _md.render(source or "", {"crossrefs": crossrefs} if crossrefs else None)
+    content into the page. ``crossrefs``: clause number → where ``§n`` should link;
+    ``mentions``: handle (lower case) → where ``@handle`` should link."""
+    env = {
+        "crossrefs": {str(n): href for n, href in (crossrefs or {}).items()},
+        "mentions": {h.lower(): href for h, href in (mentions or {}).items()},
+    }
+    html = _md.render(source or "", env)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import re
 
+from convene.text import MENTION
+
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
-# Handles are Django slugs (letters, digits, "-" and "_"), at most 40 characters. The lookbehind
-# keeps e-mail addresses (a@b.org) and paths from counting as mentions.
-MENTION = re.compile(
-    r"(?<![\w@/.])@([a-z0-9_](?:[a-z0-9_-]{0,38}[a-z0-9_])?)(?![a-z0-9_-]*[a-z0-9_])",
-    re.IGNORECASE,
-)
 
 
 def _newlines(text: str) -> str:

@@ -22,6 +22,7 @@ urlpatterns = [
     path("c/new/", convenings.convening_new, name="convening_new"),
     path("c/<slug:slug>/", convenings.convening_detail, name="convening_detail"),
     path("c/<slug:slug>/members/", members.members, name="members"),
+    path("c/<slug:slug>/handles/", members.member_handles, name="member_handles"),
     path("c/<slug:slug>/members/invite/", members.invitation_create, name="invitation_create"),
     path(
         "c/<slug:slug>/members/<int:membership_id>/",

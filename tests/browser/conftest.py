@@ -33,6 +33,9 @@ def _record_failure(problems: list[str], request: Any) -> None:
     loading (net::ERR_ABORTED), e.g. its favicon under load; that is not a page fault."""
     if request.failure == "net::ERR_ABORTED" and request.resource_type in {"image", "other"}:
         return
+    # Likewise a background request in flight when the test navigates (the inbox badge's poll).
+    if request.failure == "net::ERR_ABORTED" and request.resource_type in {"xhr", "fetch"}:
+        return
     problems.append(f"request failed: {request.url} ({request.failure})")
 
 

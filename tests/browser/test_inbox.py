@@ -90,11 +90,37 @@ def test_marking_one_read_with_htmx_announces_it_and_keeps_focus_in_the_list(
         )
     sign_in(page, world.policymaker.email)
     page.goto("/inbox/")
+    page.wait_for_load_state("networkidle")  # htmx has wired the forms
     first = page.locator(".notice").first
     first.get_by_role("button", name="Mark read").focus()
     page.keyboard.press("Enter")
     page.locator(".notice [role=status]", has_text="Marked read.").wait_for()
-    assert page.locator(".notice-unread").count() == 1
+    page.wait_for_function("document.querySelectorAll('.notice-unread').length === 1")
     focused = page.evaluate("document.activeElement.closest('.notice') !== null")
     assert focused, "focus left the list after the swap"
+    assert problems == [], problems
+
+
+def test_typing_an_at_suggests_members_and_the_keyboard_inserts_one(
+    world: World, browser_page: tuple[Any, list[str]]
+) -> None:
+    page, problems = browser_page
+    drafting = make_drafting(world)
+    sign_in(page, world.policymaker.email)
+    page.goto(f"/clauses/{drafting.scope.pk}/")
+    box = page.locator("#new-comment-body")
+    box.click()
+    box.press_sequentially("Ask @ind")
+    option = page.locator(".mention-option", has_text=f"@{world.industry.handle}")
+    option.wait_for()
+    page.locator("#new-comment-body-mentions-status", has_text="to mention").wait_for()
+    box.press("ArrowDown")
+    assert page.evaluate("document.activeElement.classList.contains('mention-option')")
+    page.keyboard.press("Enter")
+    assert box.input_value() == f"Ask @{world.industry.handle} "
+    assert page.locator(".mention-option").count() == 0
+    page.get_by_role("button", name="Post comment").click()
+    page.wait_for_load_state()
+    link = page.locator(f".comment-body a[href$='#member-{world.industry.handle}']")
+    link.first.wait_for()
     assert problems == [], problems

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from convene.audit import audit_append
@@ -85,6 +86,14 @@ def _mentions(body: str, framework: Framework) -> list[User]:
     )
 
 
+def render_comment(body: str, framework: Framework, mentioned: list[User]) -> str:
+    """The body as HTML, each ``@handle`` of a member linking to them in the convening's list
+    of members (a mention of anyone else stays text)."""
+    people = reverse("convening_detail", args=[framework.convening.slug])
+    links = {u.handle: f"{people}#member-{u.handle}" for u in mentioned if u.handle}
+    return render_markdown(body, mentions=links)
+
+
 def _parent(clause: Clause, parent_id: int | None) -> Comment | None:
     """The comment replied to: it must be on the same clause."""
     if parent_id is None:
@@ -120,6 +129,7 @@ def _create_comment(
     body: str,
 ) -> Comment:
     """The comment row, its thread root and its mentions (inside the caller's transaction)."""
+    mentioned = _mentions(body, clause.framework)
     comment = Comment.objects.create(
         clause=clause,
         version=version,
@@ -129,7 +139,7 @@ def _create_comment(
         anchor_paragraph=anchor[0],
         anchor_quote=anchor[1],
         body=body,
-        body_html=render_markdown(body),
+        body_html=render_comment(body, clause.framework, mentioned),
         author=actor,
         author_group=membership.stakeholder_group,
         author_organization=membership.organization,
@@ -139,7 +149,7 @@ def _create_comment(
     if parent is None:
         Comment.objects.filter(pk=comment.pk).update(root=comment)
         comment.root = comment
-    comment.mentions.set(_mentions(body, clause.framework))
+    comment.mentions.set(mentioned)
     return comment
 
 
@@ -225,10 +235,11 @@ def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
         if body == comment.body:
             return comment
         _keep_revision(comment)
-        comment.body, comment.body_html = body, render_markdown(body)
+        mentioned = _mentions(body, framework)
+        comment.body, comment.body_html = body, render_comment(body, framework, mentioned)
         comment.edited_at = timezone.now()
         comment.save(update_fields=["body", "body_html", "edited_at"])
-        comment.mentions.set(_mentions(body, framework))
+        comment.mentions.set(mentioned)
         audit_append(
             convening=framework.convening,
             actor=_speaker(actor, framework, comment),

@@ -10,7 +10,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -189,3 +190,25 @@ def member_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
         )
     messages.success(request, f"{membership.user.display_name} removed from the convening.")
     return redirect("members", slug=slug)
+
+
+# Suggestions shown while typing an @mention.
+HANDLE_SUGGESTIONS = 8
+
+
+@require_http_methods(["GET"])
+def member_handles(request: HttpRequest, slug: str) -> JsonResponse:
+    """``?q=lena``: members whose handle or name starts with it, for the comment box's @mention
+    suggestions (members of the convening only, as its member list)."""
+    convening = access_members(request.user, slug)
+    query = request.GET.get("q", "").strip().lstrip("@")[:40]
+    if not query:
+        return JsonResponse({"results": []})
+    found = (
+        Membership.objects.filter(convening=convening, user__is_active=True)
+        .filter(Q(user__handle__istartswith=query) | Q(user__display_name__istartswith=query))
+        .exclude(user__handle=None)
+        .order_by("user__handle")
+        .values_list("user__handle", "user__display_name")[:HANDLE_SUGGESTIONS]
+    )
+    return JsonResponse({"results": [{"handle": h, "name": n} for h, n in found]})

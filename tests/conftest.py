@@ -11,7 +11,15 @@ from django.conf import settings
 from rest_framework.test import APIClient
 
 from convene import services
-from convene.models import Convening, Membership, Organization, Role, User
+from convene.models import (
+    Convening,
+    EmailOutbox,
+    Membership,
+    Notification,
+    Organization,
+    Role,
+    User,
+)
 from tests.factories import PASSWORD, OrganizationFactory, UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -99,6 +107,10 @@ def make_world(*, visibility: str = Convening.Visibility.PUBLIC) -> World:
     outsider = UserFactory(email="outsider@example.org", display_name="Otto Outsider")
     other_organizer = UserFactory(email="other@example.org", display_name="Other Organizer")
     other = services.convening_create(actor=other_organizer, title="Another convening")
+    # Adding the members told each of them ("You were added to …"): tests start with empty
+    # inboxes and outbox (tests/convene/test_notifications.py covers those notices).
+    EmailOutbox.objects.filter(notification__verb="membership.created").delete()
+    Notification.objects.filter(verb="membership.created").delete()
     return World(
         convening=convening,
         organizer=organizer,

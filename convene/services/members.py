@@ -94,9 +94,32 @@ def member_add(
                 target=membership,
                 payload=membership_payload(membership),
             )
+            _tell_added(membership, actor)
     except IntegrityError as exc:
         raise Conflict("This membership conflicts with an existing one.") from exc
     return membership
+
+
+def _tell_added(membership: Membership, actor: User) -> None:
+    """A verified account added directly gets no invitation mail: this item (and its mail, by
+    the member's preference for invitations) is how they learn of it."""
+    from django.urls import reverse
+
+    from convene.notifications.inbox import Notice, notify
+    from convene.notifications.models import Category
+
+    convening = membership.convening
+    role = Role(membership.role).label.lower()
+    notice = Notice(
+        event=f"membership.created:{membership.pk}",
+        verb="membership.created",
+        title=f"You were added to {' '.join(convening.title.split())} as {role}",
+        target_url=reverse("convening_detail", args=[convening.slug]),
+        convening_id=convening.pk,
+        actor_name=actor.display_name or f"@{actor.handle}",
+        actor_handle=actor.handle or "",
+    )
+    notify(notice, {membership.user_id: Category.INVITATIONS}, exclude=actor.pk)
 
 
 def _lock_organizers(convening: Convening) -> int:

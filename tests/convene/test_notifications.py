@@ -312,3 +312,17 @@ def test_api_preferences_refuse_bad_input_and_change_nothing(
 def test_api_inbox_needs_a_signed_in_user(db: Any, method: str, path: str) -> None:
     response = getattr(client_for(None), method)(path, {}, format="json")
     assert response.status_code == 401
+
+
+def test_a_member_added_directly_is_told_by_item_and_mail(world: World) -> None:
+    from convene import services
+
+    newcomer = UserFactory(email="newcomer@example.org")
+    services.member_add(
+        actor=world.organizer, convening=world.convening, user=newcomer, role="observer"
+    )
+    [item] = Notification.objects.filter(recipient=newcomer)
+    assert item.category == "invitations"
+    assert item.title == f"You were added to {world.convening.title} as observer"
+    assert item.target_url == f"/c/{world.convening.slug}/"
+    assert EmailOutbox.objects.filter(notification=item, to=newcomer.email).count() == 1

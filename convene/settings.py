@@ -181,6 +181,14 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Convene <noreply@convene.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Thread summaries: "extractive" (scikit-learn, the default) or "llm", an OpenAI-compatible
+# chat endpoint for the key points (comment texts are sent to it; authors never are), with the
+# extractive summary as the fallback whenever it gives no usable, cited answer.
+SUMMARY_BACKEND = env.str("SUMMARY_BACKEND", default="extractive")
+SUMMARY_LLM_URL = env.str("SUMMARY_LLM_URL", default="")
+SUMMARY_LLM_MODEL = env.str("SUMMARY_LLM_MODEL", default="")
+SUMMARY_LLM_KEY = env.str("SUMMARY_LLM_KEY", default="")
+SUMMARY_LLM_TIMEOUT = env.float("SUMMARY_LLM_TIMEOUT", default=30.0)
 # How often an open page asks for the inbox's unread count (one indexed count per ask).
 INBOX_POLL_SECONDS = env.int("INBOX_POLL_SECONDS", default=30)
 

@@ -34,6 +34,11 @@ SUMMARY = inline_serializer(
         ),
         "common_ground": POINT,
         "divides": POINT,
+        "method": serializers.ChoiceField(
+            choices=["extractive", "llm"],
+            allow_null=True,
+            help_text="How the key points were made; null before the first summary.",
+        ),
     },
 )
 EMPTY: dict[str, Any] = {"key_points": [], "by_group": {}, "common_ground": [], "divides": []}
@@ -51,13 +56,20 @@ class ClauseSummaryView(APIView):
         summary = Summary.objects.filter(clause_id=pk).first()
         if summary is None:
             return Response(
-                {"generated_at": None, "comment_count": 0, "covers_until": None, **EMPTY}
+                {
+                    "generated_at": None,
+                    "comment_count": 0,
+                    "covers_until": None,
+                    "method": None,
+                    **EMPTY,
+                }
             )
         return Response(
             {
                 "generated_at": summary.generated_at,
                 "comment_count": summary.comment_count,
                 "covers_until": summary.covers_until,
+                "method": summary.data.get("method", "extractive"),
                 **{key: summary.data.get(key, EMPTY[key]) for key in EMPTY},
             }
         )

@@ -9,15 +9,28 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from deliberation.discussion import summarize
+from deliberation.discussion import llm, summarize
 from deliberation.models import Clause, Comment, Reaction, Summary
 
 # New visible comments that make a summary stale.
 EVERY = 5
+
+
+def llm_endpoint() -> llm.Endpoint | None:
+    """The OpenAI-compatible endpoint for key points, when SUMMARY_BACKEND is "llm"."""
+    if settings.SUMMARY_BACKEND != "llm" or not settings.SUMMARY_LLM_URL:
+        return None
+    return llm.Endpoint(
+        url=settings.SUMMARY_LLM_URL,
+        model=settings.SUMMARY_LLM_MODEL,
+        key=settings.SUMMARY_LLM_KEY,
+        timeout=settings.SUMMARY_LLM_TIMEOUT,
+    )
 
 
 def _visible(clause_id: int) -> object:
@@ -63,6 +76,14 @@ def summary_refresh(*, clause_id: int, force: bool = False) -> Summary | None:
         return Summary.objects.filter(clause_id=clause_id).first()
     thread = _thread(clause_id)
     result = summarize.summarize(thread)
+    data, method = summarize.as_dict(result), "extractive"
+    endpoint = llm_endpoint()
+    if endpoint is not None:
+        points = llm.llm_key_points(thread, endpoint)
+        if points is not None:
+            data["key_points"] = [{"text": p.text, "comments": list(p.comments)} for p in points]
+            method = "llm"
+    data["method"] = method
     newest = _visible(clause_id).aggregate(t=Max("created_at"))["t"]  # type: ignore[attr-defined]
     with transaction.atomic():
         summary, _ = Summary.objects.update_or_create(
@@ -71,7 +92,7 @@ def summary_refresh(*, clause_id: int, force: bool = False) -> Summary | None:
                 "generated_at": timezone.now(),
                 "comment_count": result.comment_count,
                 "covers_until": newest,
-                "data": summarize.as_dict(result),
+                "data": data,
             },
         )
     return summary

@@ -108,6 +108,7 @@ def test_api_serves_the_summary_to_anyone_who_may_read_the_clause(drafting: Draf
         "by_group",
         "common_ground",
         "divides",
+        "method",
     }
 
 

@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint schema schema-update migrations-check bench-reader bench-fanout
+.PHONY: help venv run test lint schema schema-update migrations-check bench-reader bench-fanout bench-summary
 
 help:
 	@echo "make run               migrate, load demo data, serve on http://127.0.0.1:8000"
@@ -25,6 +25,7 @@ help:
 	@echo "make migrations-check  fail if a model change has no migration"
 	@echo "make bench-reader      the public reader as ratios to floors (docs/performance.md)"
 	@echo "make bench-fanout      notifying 5,000 voters of a round (docs/performance.md)"
+	@echo "make bench-summary     summarizing a 5,000-comment thread (docs/performance.md)"
 	@echo "make venv              create or update .venv"
 
 venv: $(STAMP)
@@ -64,3 +65,6 @@ bench-reader: venv
 
 bench-fanout: venv
 	CACHE_KEY_PREFIX=bench $(BIN)/python -m bench.fanout
+
+bench-summary: venv
+	CACHE_KEY_PREFIX=bench $(BIN)/python -m bench.summary

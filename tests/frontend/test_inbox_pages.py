@@ -145,3 +145,30 @@ def test_an_altered_unsubscribe_link_is_refused(world: World) -> None:
     altered = token[:-2] + ("xx" if not token.endswith("xx") else "yy")
     assert page_client(None).post(f"/notifications/unsubscribe/{altered}/").status_code == 400
     assert not NotificationSettings.objects.filter(user=world.policymaker).exists()
+
+
+def _page_queries(user: Any, path: str) -> int:
+    client = page_client(user)
+    client.get(path)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured)
+
+
+# Session, user, the page of items, the unread count.
+INBOX_QUERIES = 4
+# Session, user; unread replies and mentions, open rounds not voted in, amendments decided,
+# dispositions: one query each.
+ATTENTION_QUERIES = 6
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"), [("/inbox/", INBOX_QUERIES), ("/inbox/attention/", ATTENTION_QUERIES)]
+)
+def test_inbox_pages_cost_the_same_at_any_inbox_size(
+    world: World, path: str, expected: int
+) -> None:
+    _tell(world.policymaker, 3)
+    assert _page_queries(world.policymaker, path) == expected
+    _tell(world.policymaker, 80, start=100)
+    assert _page_queries(world.policymaker, path) == expected

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import available_timezones
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +17,7 @@ from convene.models import EmailOutbox, User
 from convene.notifications import mail
 from convene.notifications.models import (
     DEFAULT_MODES,
+    TIME_ZONES,
     Category,
     Mode,
     Notification,
@@ -174,7 +174,7 @@ def notification_settings_update(*, user: User, changes: Mapping[str, Any]) -> N
     errors: dict[str, list[str]] = {}
     for key, value in changes.items():
         if key == "timezone":
-            if not isinstance(value, str) or value not in available_timezones():
+            if not isinstance(value, str) or value not in TIME_ZONES:
                 errors[key] = ["An IANA time zone name, such as Europe/Berlin."]
         elif key not in Category.values:
             errors[key] = ["Not a notification category."]

@@ -8,11 +8,21 @@ Django registers them.
 from __future__ import annotations
 
 from typing import ClassVar
+from zoneinfo import available_timezones
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+# The time zones a user may choose: IANA's Area/Location names and UTC. The bare aliases
+# ("GMT+0", "GMT-0", "EST5EDT", "localtime") and Etc/ offsets are left out: they name no place
+# a delegate would look for, and several differ only in a sign, which some API clients
+# generated from the schema cannot tell apart.
+TIME_ZONES = sorted(
+    {"UTC"}
+    | {z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/"))}
+)
 
 
 class Category(models.TextChoices):

@@ -20,9 +20,11 @@ from convene.models import EmailOutbox
 from convene.notifications.models import Notification
 from convene.notifications.tasks import outbox_relay
 from deliberation.discussion import services as discussion
+from deliberation.voting import services as voting
 from tests.conftest import make_world
 from tests.convene.workers import TASK_TIMEOUT, Worker, routed_to, running_worker, wait_until
 from tests.deliberation.conftest import make_drafting
+from tests.deliberation.voting.conftest import make_voting
 
 
 class KeepingHandler:
@@ -101,10 +103,15 @@ def test_a_reply_reaches_the_parents_author_in_the_inbox_and_by_one_email(
 def test_with_the_broker_unreachable_requests_succeed_and_the_sweep_delivers_once(
     worker: Worker, smtp: KeepingHandler
 ) -> None:
-    drafting = make_drafting(make_world())
+    """Comments posted and a round closed while Redis does not answer (a port nothing listens
+    on): every call succeeds, nothing is sent, nothing is lost; once the broker is back, beat's
+    sweep delivers each mail once."""
+    world = make_world()
+    drafting = make_drafting(world)
+    round_ = make_voting(world).round()
     w = drafting.world
     top = discussion.comment_post(actor=w.policymaker, clause=drafting.scope, body="Root.")
-    before = len(_to(smtp, w.policymaker.email))  # the SMTP server is shared by this module
+    before = len(smtp.received)  # the SMTP server is shared by this module
     dead = f"redis://127.0.0.1:{_free_port()}/0"  # nothing listens there: connection refused
     with routed_to(worker):
         saved = celery_app.conf.broker_url
@@ -120,15 +127,21 @@ def test_with_the_broker_unreachable_requests_succeed_and_the_sweep_delivers_onc
                         body=f"Reply {n}.",
                         parent_id=top.pk,
                     )
+            voting.round_close(actor=w.organizer, round_=round_)
         finally:
             celery_app.conf.broker_url = saved
             celery_app._pool = None
             celery_app.amqp._producer_pool = None
-        pending = EmailOutbox.objects.filter(to=w.policymaker.email, sent_at=None)
-        assert pending.count() == 3  # nothing lost, nothing sent yet
-        # The broker is back: beat's sweep (run here once, as beat would) sends them.
-        outbox_relay.delay().get(timeout=TASK_TIMEOUT)
-        outbox_relay.delay().get(timeout=TASK_TIMEOUT)
-    ids = Counter(m["Message-ID"] for m in _to(smtp, w.policymaker.email)[before:])
-    assert len(ids) == 3 and set(ids.values()) == {1}, worker.log.read_text()[-4000:]
-    assert Notification.objects.filter(recipient=w.policymaker).count() == 3
+        roll = set(round_.roll.values_list("user__email", flat=True))
+        pending = EmailOutbox.objects.filter(sent_at=None)
+        # Nothing lost, nothing sent yet: three replies, and the results for the whole roll.
+        assert pending.count() == 3 + len(roll)
+        # The broker is back: beat's sweep (run here as beat would) sends them.
+        while outbox_relay.delay().get(timeout=TASK_TIMEOUT):
+            pass
+    received = smtp.received[before:]
+    ids = Counter(m["Message-ID"] for m in received)
+    assert len(ids) == 3 + len(roll) and set(ids.values()) == {1}, worker.log.read_text()[-4000:]
+    results = {m["To"] for m in received if "Results" in str(m["Subject"])}
+    assert results == roll
+    assert Notification.objects.filter(recipient=w.policymaker, verb="comment.replied").count() == 3

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import available_timezones
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from convene.notifications.models import Category, Mode, Notification, NotificationSettings
-
-TIME_ZONES = sorted(available_timezones())
+from convene.notifications.models import (
+    TIME_ZONES,
+    Category,
+    Mode,
+    Notification,
+    NotificationSettings,
+)
 
 
 class ActorSerializer(serializers.Serializer[Any]):

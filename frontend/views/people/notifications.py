@@ -3,8 +3,6 @@ one-click unsubscribe page."""
 
 from __future__ import annotations
 
-from zoneinfo import available_timezones
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,13 +12,12 @@ from django.views.decorators.http import require_http_methods
 
 from convene.errors import DomainError
 from convene.notifications import inbox, mail
-from convene.notifications.models import Category, Mode, Notification
+from convene.notifications.models import TIME_ZONES, Category, Mode, Notification
 from convene.notifications.selectors import inbox_items, unread_count
 from deliberation import attention
 from frontend.views import htmx, signed_in_user
 
 PAGE = 30
-TIME_ZONES = sorted(available_timezones())
 
 
 def _page(request: HttpRequest, unread_only: bool) -> tuple[list[Notification], int | None]:

@@ -421,7 +421,8 @@ def test_group_attribution_hides_names_from_everyone_but_organizers(
     html = html_of(page_client(world.organizer).get(page_url(clause)))
     # Names sit in <bdi>, so a stored direction override cannot reorder the byline.
     name = '<span class="person-name"><bdi>Ivana Industrial</bdi></span>'
-    assert f'{name} <span class="org"><bdi>Lab</bdi></span>' in html
+    handle = f'<span class="handle">@{world.industry.handle}</span>'
+    assert f'{name} {handle} <span class="org"><bdi>Lab</bdi></span>' in html
     assert "Ivana Industrial" in html_of(page_client(world.organizer).get(table))
 
 

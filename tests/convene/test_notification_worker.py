@@ -4,15 +4,11 @@ succeed and the sweep delivers everything once the broker is back."""
 
 from __future__ import annotations
 
-import socket
 from collections import Counter
 from collections.abc import Iterator
-from email import message_from_bytes
-from email.message import Message
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.db import transaction
 
 from convene.celery import app as celery_app
@@ -22,51 +18,27 @@ from convene.notifications.tasks import outbox_relay
 from deliberation.discussion import services as discussion
 from deliberation.voting import services as voting
 from tests.conftest import make_world
+from tests.convene.smtp import KeepingHandler, free_port, smtp_server
 from tests.convene.workers import TASK_TIMEOUT, Worker, routed_to, running_worker, wait_until
 from tests.deliberation.conftest import make_drafting
 from tests.deliberation.voting.conftest import make_voting
 
 
-class KeepingHandler:
-    def __init__(self) -> None:
-        self.received: list[Message] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.received.append(message_from_bytes(envelope.content))
-        return "250 Message accepted for delivery"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def smtp() -> Iterator[KeepingHandler]:
-    handler = KeepingHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    handler.port = controller.port  # type: ignore[attr-defined]
-    try:
+    with smtp_server() as handler:
         yield handler
-    finally:
-        controller.stop()
 
 
 @pytest.fixture(scope="module")
 def worker(
     django_db_setup: Any, tmp_path_factory: pytest.TempPathFactory, smtp: KeepingHandler
 ) -> Iterator[Worker]:
-    port = str(smtp.port)  # type: ignore[attr-defined]
+    port = str(smtp.port)
     with running_worker(
         tmp_path_factory.mktemp("celery-notify-worker"), env={"CONVENE_WORKER_SMTP_PORT": port}
     ) as state:
         yield state
-
-
-def _to(handler: KeepingHandler, address: str) -> list[Message]:
-    return [m for m in handler.received if m["To"] == address]
 
 
 @pytest.mark.worker
@@ -81,13 +53,13 @@ def test_a_reply_reaches_the_parents_author_in_the_inbox_and_by_one_email(
         reply = discussion.comment_post(
             actor=w.industry, clause=drafting.scope, body="We agree.", parent_id=top.pk
         )
-        sent = wait_until(lambda: bool(_to(smtp, w.policymaker.email)), TASK_TIMEOUT)
+        sent = wait_until(lambda: bool(smtp.to(w.policymaker.email)), TASK_TIMEOUT)
         assert sent, worker.log.read_text()[-4000:]
         # Another sweep finds nothing left to send.
         assert outbox_relay.delay().get(timeout=TASK_TIMEOUT) == 0
     [item] = Notification.objects.filter(recipient=w.policymaker)
     assert item.target_url.endswith(f"#comment-{reply.pk}")
-    [message] = _to(smtp, w.policymaker.email)
+    [message] = smtp.to(w.policymaker.email)
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     text = next(
         part.get_payload(decode=True).decode()
@@ -112,7 +84,7 @@ def test_with_the_broker_unreachable_requests_succeed_and_the_sweep_delivers_onc
     w = drafting.world
     top = discussion.comment_post(actor=w.policymaker, clause=drafting.scope, body="Root.")
     before = len(smtp.received)  # the SMTP server is shared by this module
-    dead = f"redis://127.0.0.1:{_free_port()}/0"  # nothing listens there: connection refused
+    dead = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there: connection refused
     with routed_to(worker):
         saved = celery_app.conf.broker_url
         celery_app.conf.broker_url = dead

@@ -5,27 +5,22 @@ the same Message-ID, so it is one message to the recipient's mail system."""
 
 from __future__ import annotations
 
-import asyncio
 import signal
-import socket
 import subprocess
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import timedelta
-from email import message_from_bytes
-from email.message import Message
 from pathlib import Path
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.db import transaction
 from django.utils import timezone
 
 from convene.models import EmailOutbox
 from convene.notifications.inbox import Notice, notify
 from convene.notifications.tasks import outbox_relay
+from tests.convene.smtp import KeepingHandler, smtp_server
 from tests.convene.workers import (
     STARTUP_TIMEOUT,
     TASK_TIMEOUT,
@@ -43,31 +38,10 @@ RECIPIENTS = 8
 SMTP_DELAY = 0.4
 
 
-class PacedHandler:
-    def __init__(self) -> None:
-        self.received: list[Message] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        await asyncio.sleep(SMTP_DELAY)
-        self.received.append(message_from_bytes(envelope.content))
-        return "250 Message accepted for delivery"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
-def smtp() -> Iterator[tuple[PacedHandler, int]]:
-    handler = PacedHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    try:
-        yield handler, controller.port
-    finally:
-        controller.stop()
+def smtp() -> Iterator[tuple[KeepingHandler, int]]:
+    with smtp_server(delay=SMTP_DELAY) as handler:
+        yield handler, handler.port
 
 
 def _kill(process: subprocess.Popen[bytes]) -> None:
@@ -80,7 +54,7 @@ def _kill(process: subprocess.Popen[bytes]) -> None:
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_nothing_distinct(
-    smtp: tuple[PacedHandler, int], tmp_path: Path
+    smtp: tuple[KeepingHandler, int], tmp_path: Path
 ) -> None:
     handler, port = smtp
     env = {"CONVENE_WORKER_SMTP_PORT": str(port)}

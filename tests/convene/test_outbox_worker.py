@@ -8,25 +8,21 @@ the server exactly once: the lease, not luck or timing, keeps the others away.
 
 from __future__ import annotations
 
-import asyncio
-import socket
 import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
-from email import message_from_bytes
-from email.message import Message
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.db import transaction
 from django.utils import timezone
 
 from convene.models import EmailOutbox
 from convene.notifications.services import outbox_enqueue
 from convene.notifications.tasks import outbox_flush, outbox_send
+from tests.convene.smtp import KeepingHandler, smtp_server
 from tests.convene.workers import TASK_TIMEOUT, Worker, routed_to, running_worker, wait_until
 
 # The server's pause before it accepts a message: several flush intervals.
@@ -38,40 +34,17 @@ MESSAGES = 2
 CONCURRENCY = MESSAGES + 2
 
 
-class SlowSMTPHandler:
-    """Accepts every message after SMTP_DELAY seconds and keeps it."""
-
-    def __init__(self) -> None:
-        self.received: list[Message] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        await asyncio.sleep(SMTP_DELAY)
-        self.received.append(message_from_bytes(envelope.content))
-        return "250 Message accepted for delivery"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def slow_smtp() -> Iterator[tuple[SlowSMTPHandler, int]]:
-    handler = SlowSMTPHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    try:
-        yield handler, controller.port
-    finally:
-        controller.stop()
+def slow_smtp() -> Iterator[tuple[KeepingHandler, int]]:
+    with smtp_server(delay=SMTP_DELAY) as handler:
+        yield handler, handler.port
 
 
 @pytest.fixture(scope="module")
 def smtp_worker(
     django_db_setup: Any,
     tmp_path_factory: pytest.TempPathFactory,
-    slow_smtp: tuple[SlowSMTPHandler, int],
+    slow_smtp: tuple[KeepingHandler, int],
 ) -> Iterator[Worker]:
     with running_worker(
         tmp_path_factory.mktemp("celery-smtp-worker"),
@@ -91,7 +64,7 @@ def smtp_broker(smtp_worker: Worker) -> Iterator[Worker]:
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_slow_smtp_server_gets_each_message_exactly_once(
-    smtp_broker: Worker, slow_smtp: tuple[SlowSMTPHandler, int]
+    smtp_broker: Worker, slow_smtp: tuple[KeepingHandler, int]
 ) -> None:
     handler, _port = slow_smtp
     subjects = [f"Slow server {uuid.uuid4().hex[:8]} #{n}" for n in range(MESSAGES)]

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import io
+from typing import Any
+
 import pytest
 from django.core.management import call_command
 
@@ -72,3 +75,11 @@ def test_seed_demo_adds_the_discussion() -> None:
     assert Flag.objects.filter(comment__in=comments).count() == 2
     dispositions = Disposition.objects.filter(comment__in=comments).count()
     assert top.count() // 4 <= dispositions <= top.count() // 2
+
+
+def test_the_demo_fills_inboxes_but_mails_none_of_its_history(db: Any) -> None:
+    from convene.models import EmailOutbox, Notification
+
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Notification.objects.exists()
+    assert not EmailOutbox.objects.filter(sent_at=None, notification__isnull=False).exists()

@@ -239,6 +239,10 @@ class AutoSchema(SpectacularAutoSchema):
         if operation is None:
             return None
         error = self.resolve_serializer(ErrorSerializer, "response").ref
+        # A body given as a raw schema (e.g. a oneOf) is optional to drf-spectacular; a view
+        # that refuses a request without one says so.
+        if getattr(self.view, "request_body_required", False) and "requestBody" in operation:
+            operation["requestBody"]["required"] = True
         responses = operation["responses"]
         for code in self._error_statuses(operation):
             description = ERROR_DESCRIPTIONS.get(code, "Error.")

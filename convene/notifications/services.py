@@ -79,7 +79,16 @@ def outbox_enqueue(*, to: str, subject: str, body: str) -> EmailOutbox:
 def nudge(task: Task, *args: object) -> None:
     """Queue ``task`` once the caller's transaction commits, without ever failing the request:
     with the broker down the work waits in the database, and beat's sweep (``outbox_relay``,
-    ``outbox_flush``) sends it once the broker is back."""
+    ``outbox_flush``) sends it once the broker is back.
+
+    Once per transaction: a nudge already waiting for the same commit (the same task and
+    arguments) is not queued twice, so a transaction that writes a hundred mails queues one
+    relay. Django drops a rolled-back savepoint's callbacks, and the check sees that.
+    """
+    key = (task.name, args)
+    pending = transaction.get_connection().run_on_commit
+    if any(getattr(callback, "nudge_key", None) == key for _ids, callback, _robust in pending):
+        return
 
     def queue() -> None:
         try:
@@ -87,6 +96,7 @@ def nudge(task: Task, *args: object) -> None:
         except Exception:  # every broker error (kombu, redis, socket) means the same: later
             logger.warning("outbox: could not queue %s; the sweep will", task.name, exc_info=True)
 
+    queue.nudge_key = key  # type: ignore[attr-defined]
     transaction.on_commit(queue, robust=True)
 
 

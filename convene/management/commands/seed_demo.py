@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -134,10 +135,14 @@ def _observers(convening: Convening, organizer: User) -> None:
             services.member_add(actor=organizer, convening=convening, user=user, role=Role.OBSERVER)
 
 
-def _invitations(convening: Convening, organizer: User, organizations: list[Organization]) -> None:
+def _invitations(
+    convening: Convening, organizer: User, organizations: list[Organization]
+) -> list[tuple[str, str]]:
+    """The demo's open invitations: (address, accept link) of those made now."""
+    made = []
     for email, role, group, org_index in INVITATIONS:
         if not Invitation.objects.filter(convening=convening, email=email).exists():
-            services.invitation_create(
+            _invitation, token = services.invitation_create(
                 actor=organizer,
                 convening=convening,
                 email=email,
@@ -145,6 +150,8 @@ def _invitations(convening: Convening, organizer: User, organizations: list[Orga
                 stakeholder_group=group,
                 organization=organizations[org_index] if org_index is not None else None,
             )
+            made.append((email, f"{settings.SITE_URL}/invitations/{token}/"))
+    return made
 
 
 class Command(BaseCommand):
@@ -152,15 +159,16 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
-            self._seed()
-            # The demo's history leaves its notifications in the inboxes, but mails none of
-            # them: nobody reads example.org, and the console would drown the sign-ins.
-            EmailOutbox.objects.filter(sent_at=None, notification__isnull=False).update(
+            invited = self._seed()
+            # The demo's history leaves its notifications in the inboxes but mails nothing:
+            # nobody reads example.org, and whole mails would drown the sign-ins. The open
+            # invitations' links are printed below instead, to try accepting one.
+            EmailOutbox.objects.filter(sent_at=None).update(
                 sent_at=timezone.now(), last_error="demo data: not sent"
             )
-        self._print_sign_ins()
+        self._print_sign_ins(invited)
 
-    def _seed(self) -> None:
+    def _seed(self) -> list[tuple[str, str]]:
         organizer = _user(*ORGANIZER)
         convening = Convening.objects.filter(slug=SLUG).first()
         if convening is None:
@@ -173,7 +181,7 @@ class Command(BaseCommand):
         organizations = _organizations(organizer)
         _delegations(convening, organizer, organizations)
         _observers(convening, organizer)
-        _invitations(convening, organizer, organizations)
+        invited = _invitations(convening, organizer, organizations)
         from deliberation.publishing import demo as publishing_demo
         from deliberation.text import demo
         from deliberation.voting import demo as voting_demo
@@ -181,8 +189,9 @@ class Command(BaseCommand):
         demo.seed(convening=convening, organizer=organizer)
         voting_demo.seed(convening=convening, organizer=organizer)
         publishing_demo.seed(convening=convening, organizer=organizer)
+        return invited
 
-    def _print_sign_ins(self) -> None:
+    def _print_sign_ins(self, invited: list[tuple[str, str]]) -> None:
         self.stdout.write(self.style.SUCCESS("Demo ready: Global AI Safety Brake"))
         self.stdout.write(
             f"Sign in at http://127.0.0.1:8000/accounts/login/ with password {DEMO_PASSWORD!r}:"
@@ -196,3 +205,7 @@ class Command(BaseCommand):
         ]
         for role, email in rows:
             self.stdout.write(f"  {role:<14} {email}")
+        if invited:
+            self.stdout.write("Open invitations (each link works once; they are not mailed):")
+            for email, link in invited:
+                self.stdout.write(f"  {email}  {link}")

@@ -81,6 +81,7 @@ class NotificationListView(generics.ListAPIView):
 
 class MarkReadView(APIView):
     permission_classes = [IsAuthenticated]
+    request_body_required = True
 
     @extend_schema(
         request={"application/json": MARK_READ_SCHEMA},

@@ -326,3 +326,15 @@ def test_a_member_added_directly_is_told_by_item_and_mail(world: World) -> None:
     assert item.title == f"You were added to {world.convening.title} as observer"
     assert item.target_url == f"/c/{world.convening.slug}/"
     assert EmailOutbox.objects.filter(notification=item, to=newcomer.email).count() == 1
+
+
+def test_one_transaction_queues_one_relay_however_many_mails_it_writes(world: World) -> None:
+    from django.db import transaction
+
+    notify(_notice("n:1"), {world.policymaker.pk: "replies"})
+    notify(_notice("n:2"), {world.industry.pk: "replies"})
+    keys = [
+        getattr(c, "nudge_key", None) for _ids, c, _r in transaction.get_connection().run_on_commit
+    ]
+    assert keys.count(("convene.notifications.tasks.outbox_relay", ())) == 1
+    assert EmailOutbox.objects.filter(notification__event__in=["n:1", "n:2"]).count() == 2

@@ -55,6 +55,8 @@ def disposition_set(
 ) -> Disposition:
     """Record (or replace) the organizers' answer to a top-level comment, optionally naming the
     clause version (by number) and the amendment (by id) that resulted from it."""
+    if not outcome:
+        raise DomainError("Choose an outcome.", field="outcome")
     if outcome not in Disposition.Outcome.values:
         raise DomainError(f"Unknown outcome {outcome!r}.", field="outcome")
     response = _clean_response(response)

@@ -69,7 +69,7 @@ def comment_posted(comment: Comment, *, parent: Comment | None, mentioned: list[
         [(replied, Category.REPLIES), ([u.pk for u in mentioned], Category.MENTIONS)]
     )
     allowed = members(convening_id, reasons)
-    url = f"{reverse('comment_thread', args=[comment.pk])}#comment-{comment.pk}"
+    url = f"{reverse('comment_link', args=[comment.pk])}"
     for category, verb, title in (
         (
             Category.REPLIES,
@@ -100,7 +100,7 @@ def disposition_recorded(disposition: Disposition, *, created: bool) -> None:
         event=f"comment.disposition:{comment.pk}:{disposition.decided_at.timestamp():.6f}",
         verb="comment.disposition_recorded" if created else "comment.disposition_changed",
         title=f"The organizers answered your comment on {_where(clause)}: {outcome}",
-        target_url=f"{reverse('comment_thread', args=[comment.pk])}#comment-{comment.pk}",
+        target_url=f"{reverse('comment_link', args=[comment.pk])}",
         convening_id=clause.framework.convening_id,
         excerpt=excerpt(disposition.response),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from convene.models import Convening, Organization, StakeholderGroup
@@ -61,12 +61,44 @@ class Comment(models.Model):
     disagree_count = models.PositiveIntegerField(default=0)
     pass_count = models.PositiveIntegerField(default=0)
     flag_count = models.PositiveIntegerField(default=0)
+    # Thread figures, kept on the top-level comment as replies arrive and reactions change, so
+    # every order of the threads (ordering.py) is an index scan, whatever the clause's size:
+    # the replies below it (all depths), when it or a reply was last posted, and in how many
+    # stakeholder groups more members agree than disagree with it.
+    reply_count = models.PositiveIntegerField(default=0)
+    last_activity_at = models.DateTimeField(default=timezone.now)
+    agree_groups = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["clause_id", "id"]
         indexes = [
             # Keyset pagination of a clause's comments by id.
             models.Index(fields=["clause", "id"], name="deliberation_comment_clause_id"),
+            # The thread orders other than by id (ordering.py), threads only.
+            models.Index(
+                "clause",
+                F("reply_count").desc(),
+                F("id").desc(),
+                name="deliberation_thread_replies",
+                condition=Q(parent=None),
+            ),
+            models.Index(
+                "clause",
+                F("last_activity_at").desc(),
+                F("id").desc(),
+                name="deliberation_thread_recent",
+                condition=Q(parent=None),
+            ),
+            models.Index(
+                "clause",
+                F("agree_groups").desc(),
+                F("agree_count").desc(),
+                F("id").desc(),
+                name="deliberation_thread_agreed",
+                condition=Q(parent=None),
+            ),
+            # New comments since a member's last visit, counted per clause.
+            models.Index(fields=["clause", "created_at"], name="deliberation_comment_since"),
             models.Index(fields=["root", "id"], name="deliberation_comment_root_id"),
             # The moderation queue.
             models.Index(
@@ -236,3 +268,20 @@ class Summary(models.Model):
 
     def __str__(self) -> str:
         return f"Summary of clause {self.clause_id} ({self.comment_count} comments)"
+
+
+class ClauseVisit(models.Model):
+    """When a member last opened a clause's page: what "new since your last visit" counts
+    from. One row per member and clause, overwritten on each visit."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    clause = models.ForeignKey(Clause, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "clause"], name="deliberation_visit_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} saw clause {self.clause_id} at {self.seen_at}"

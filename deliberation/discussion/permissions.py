@@ -9,7 +9,7 @@ comment from ``comment_actions``, which asks the same predicates.
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from django.http import Http404
 
@@ -17,6 +17,9 @@ from convene.models import Role
 from convene.permissions import ALLOW, Need, Verdict, first_refusal, membership_of, refuse
 from deliberation.models import Clause, Comment, Flag, Framework
 from deliberation.text.permissions import ORGANIZERS_ONLY, can_view_framework
+
+if TYPE_CHECKING:
+    from deliberation.discussion.ordering import ThreadOrder
 
 MEMBERS_ONLY = "Only members of this convening may do this."
 
@@ -178,6 +181,14 @@ def can_dispose(user: Any, comment: Comment) -> Verdict:
             comment, "This comment was deleted by its author; it takes no disposition."
         ),
     )
+
+
+def can_sort_threads(user: Any, clause: Clause, order: ThreadOrder) -> Verdict:
+    """Read the clause's threads in ``order``: "no disposition yet" is the organizers'
+    worklist."""
+    if order.organizers_only:
+        return _organizer(user, clause.framework)
+    return ALLOW
 
 
 def can_read_hidden(user: Any, framework: Framework) -> bool:

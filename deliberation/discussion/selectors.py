@@ -12,16 +12,28 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
 from convene.audit import timestamp
 from convene.models import StakeholderGroup
+from deliberation.discussion import ordering
 from deliberation.discussion.attribution import Reader, author_of, reader_for
+from deliberation.discussion.ordering import ThreadOrder
 from deliberation.discussion.permissions import can_comment, comment_actions, shows_content
-from deliberation.models import Clause, Comment, Disposition, Flag, Framework, Reaction, Summary
+from deliberation.models import (
+    Clause,
+    ClauseVisit,
+    Comment,
+    Disposition,
+    Flag,
+    Framework,
+    Reaction,
+    Summary,
+)
 
 
 def comment_list(*, clause: Clause) -> QuerySet[Comment]:
@@ -166,6 +178,9 @@ class Node:
     can: dict[str, bool] = field(default_factory=dict)
     # Whether the reader sees the comment's words (visible, or hidden and they moderate).
     shown: bool = False
+    # Posted by someone else since the reader's last visit; whether a reply below it was.
+    new: bool = False
+    new_activity: bool = False
 
     @property
     def can_act(self) -> bool:
@@ -245,41 +260,67 @@ def _nodes(
     *,
     base: int,
     errors: dict[int, dict[str, Any]],
+    since: datetime | None = None,
 ) -> list[Node]:
     by_parent: dict[int | None, list[Comment]] = defaultdict(list)
     for c in comments:
         by_parent[c.parent_id].append(c)
     by_group, mine = reaction_summary(comments, user=viewer.user)
 
+    reader_id = getattr(viewer.user, "pk", None)
+
     def node(c: Comment) -> Node:
         level = c.depth - base
         deep = level >= MAX_DEPTH
         c.clause = clause
+        children = [] if deep else [node(child) for child in by_parent.get(c.pk, [])]
         return Node(
             comment=c,
             level=level,
             author=author_for(c, viewer),
-            children=[] if deep else [node(child) for child in by_parent.get(c.pk, [])],
+            children=children,
             more=deep and bool(getattr(c, "has_replies", False)),
             groups=_group_rows(by_group.get(c.pk, {})),
             mine=mine.get(c.pk, ""),
             error=errors.get(c.pk),
             can=comment_actions(viewer.user, c),
             shown=shows_content(viewer.user, c, organizer=viewer.organizer),
+            new=since is not None and c.created_at > since and c.author_id != reader_id,
+            new_activity=any(child.new or child.new_activity for child in children),
         )
 
     return [node(c) for c in tops]
 
 
+def _thread_position(clause: Clause, order: ThreadOrder, after: int) -> dict[str, Any] | None:
+    """Where the page after thread ``after`` starts: its id alone in the default order (no
+    query), else its stored figures (one query); None to start from the beginning."""
+    if not after:
+        return None
+    if order.columns == ["id"]:
+        return {"id": after}
+    threads = Comment.objects.filter(clause=clause, parent=None, pk=after)
+    return threads.values(*order.columns).first()
+
+
 def clause_threads(
-    clause: Clause, viewer: Viewer, *, after: int, errors: dict[int, dict[str, Any]]
+    clause: Clause,
+    viewer: Viewer,
+    *,
+    after: int,
+    errors: dict[int, dict[str, Any]],
+    order: ThreadOrder = ordering.DEFAULT,
+    since: datetime | None = None,
 ) -> tuple[list[Node], int | None]:
-    """One page of the clause's top-level threads (ids greater than ``after``), and the id to
-    continue after when there are more."""
+    """One page of the clause's top-level threads in ``order``, after the thread ``after``, and
+    the thread to continue after when there are more. ``since`` (the reader's last visit)
+    marks what is new."""
+    threads = Comment.objects.filter(clause=clause, parent=None)
+    position = _thread_position(clause, order, after)
     ids = list(
-        Comment.objects.filter(clause=clause, parent=None, id__gt=after)
-        .order_by("id")
-        .values_list("id", flat=True)[: THREADS_PER_PAGE + 1]
+        ordering.arrange(threads, order, position=position).values_list("id", flat=True)[
+            : THREADS_PER_PAGE + 1
+        ]
     )
     next_after = ids[THREADS_PER_PAGE - 1] if len(ids) > THREADS_PER_PAGE else None
     ids = ids[:THREADS_PER_PAGE]
@@ -288,8 +329,10 @@ def clause_threads(
             comment_list(clause=clause).filter(root_id__in=ids, depth__lte=MAX_DEPTH), viewer.user
         )
     )
-    tops = [c for c in comments if c.parent_id is None]
-    return _nodes(clause, comments, tops, viewer, base=0, errors=errors), next_after
+    rank = {pk: index for index, pk in enumerate(ids)}
+    tops = sorted((c for c in comments if c.parent_id is None), key=lambda c: rank[c.pk])
+    nodes = _nodes(clause, comments, tops, viewer, base=0, errors=errors, since=since)
+    return nodes, next_after
 
 
 def build_thread(
@@ -340,7 +383,7 @@ def summary_for(clause: Clause) -> dict[str, Any] | None:
             {
                 "text": point["text"],
                 "comments": [
-                    {"id": pk, "url": f"{reverse('comment_thread', args=[pk])}#comment-{pk}"}
+                    {"id": pk, "url": reverse("comment_link", args=[pk])}
                     for pk in point["comments"]
                 ],
             }
@@ -360,3 +403,24 @@ def summary_for(clause: Clause) -> dict[str, Any] | None:
         "divides": points("divides"),
         "groups": groups,
     }
+
+
+def new_comment_counts(*, user: Any, framework: Framework) -> dict[int, int]:
+    """Per clause of ``framework``, the visible comments others posted since ``user`` last
+    opened it; clauses they never opened are left out. One query, over the (clause, created_at)
+    index: it reads only what is new."""
+    if user is None or not user.is_authenticated:
+        return {}
+    seen = ClauseVisit.objects.filter(user_id=user.pk, clause=OuterRef("clause")).values("seen_at")
+    rows = (
+        Comment.objects.filter(
+            clause__framework=framework,
+            status=Comment.Status.VISIBLE,
+            created_at__gt=Subquery(seen[:1]),
+        )
+        .exclude(author_id=user.pk)
+        .values("clause")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["clause"]: row["n"] for row in rows}

@@ -2,6 +2,7 @@
 it (comments, reactions, flags, dispositions) and the votes on it (rounds, motions, ballots)."""
 
 from deliberation.discussion.models import (
+    ClauseVisit,
     Comment,
     CommentRevision,
     Disposition,
@@ -31,6 +32,7 @@ __all__ = [
     "ClauseKind",
     "ClauseVersion",
     "ClauseVersionQuerySet",
+    "ClauseVisit",
     "Comment",
     "CommentRevision",
     "Disposition",

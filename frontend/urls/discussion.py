@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern] = [
     path("clauses/<int:clause_id>/comments/", threads.clause_comments, name="clause_comments"),
     path("clauses/<int:clause_id>/follow/", following.clause_follow, name="clause_follow"),
     path("f/<slug:slug>/follow/", following.framework_follow, name="framework_follow"),
+    path("comments/<int:comment_id>/", threads.comment_link, name="comment_link"),
     path("comments/<int:comment_id>/thread/", threads.comment_thread, name="comment_thread"),
     path("comments/<int:comment_id>/reply/", actions.comment_reply, name="comment_reply"),
     path("comments/<int:comment_id>/edit/", actions.comment_edit, name="comment_edit"),

@@ -45,7 +45,7 @@ def test_reply_notifies_parent_author_once_in_app_and_by_mail(drafting: Drafting
     assert item.category == "replies"
     assert item.verb == "comment.replied"
     assert item.actor_name == "Industry"
-    assert item.target_url == f"/comments/{reply.pk}/thread/#comment-{reply.pk}"
+    assert item.target_url == f"/comments/{reply.pk}/"
     assert "§" in item.title and "Scope" in item.title
     assert EmailOutbox.objects.filter(notification=item, to=w.policymaker.email).count() == 1
     assert _items(w.industry) == []  # not told of their own reply

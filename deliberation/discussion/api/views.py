@@ -13,14 +13,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from convene.api.input import signed_in, validated
-from convene.api.pagination import CursorPagination
 from convene.api.permissions import Needs
 from convene.api.throttling import CommentPostThrottle
 from convene.errors import DomainError
 from convene.models import StakeholderGroup
 from convene.parsing import LARGEST, fits_column, parse_id
 from convene.permissions import Need
-from deliberation.discussion import selectors, services
+from deliberation.discussion import ordering, selectors, services
+from deliberation.discussion.api.pagination import CommentCursor
 from deliberation.discussion.api.serializers import (
     CommentEditSerializer,
     CommentInputSerializer,
@@ -34,7 +34,7 @@ from deliberation.discussion.api.serializers import (
     ReactionInputSerializer,
 )
 from deliberation.discussion.attribution import reader_for
-from deliberation.discussion.permissions import access_comment
+from deliberation.discussion.permissions import access_comment, can_sort_threads
 from deliberation.models import Clause, Comment, Disposition, Framework
 from deliberation.text.permissions import access_clause, access_framework
 
@@ -70,12 +70,6 @@ def _query_choice(request: Request, name: str, choices: Any) -> str | None:
     return value
 
 
-class CommentCursor(CursorPagination):
-    """Keyset pagination by id: stable while new comments arrive, each comment exactly once."""
-
-    ordering = "id"
-
-
 class CommentListView(generics.ListAPIView):
     permission_classes = [Needs]
     access = staticmethod(access_clause)
@@ -105,13 +99,44 @@ class CommentListView(generics.ListAPIView):
         top_level = _query_choice(self.request, "top_level", TRUTH)
         if top_level is not None and TRUTH[top_level]:
             queryset = queryset.filter(parent=None)
+        if self.order is not ordering.DEFAULT:
+            if {"parent", "root"} & set(self.request.query_params):
+                raise DomainError(
+                    "sort orders threads (top-level comments); read a thread with root "
+                    "in the default order.",
+                    field="sort",
+                )
+            queryset = queryset.filter(parent=None)
         return queryset
+
+    @property
+    def order(self) -> ordering.ThreadOrder:
+        """``?sort=``, checked once per request: 400 for an unknown order, 403 for one the
+        reader may not use."""
+        if not hasattr(self, "_order"):
+            key = _query_choice(self.request, "sort", ordering.ORDERS) or ordering.DEFAULT.key
+            order = ordering.ORDERS[key]
+            can_sort_threads(self.request.user, self.target, order).enforce(field="sort")
+            self._order = order
+        return self._order
 
     @extend_schema(
         parameters=[
             OpenApiParameter("parent", ID, description="only direct replies to this comment"),
             OpenApiParameter("root", ID, description="only this thread"),
             OpenApiParameter("top_level", bool, description="only top-level comments"),
+            OpenApiParameter(
+                "sort",
+                str,
+                enum=list(ordering.ORDERS),
+                description=(
+                    "the order of the threads: "
+                    + "; ".join(f"`{o.key}`: {o.label.lower()}" for o in ordering.ORDERS.values())
+                    + " (organizers only). Any order but `oldest` lists threads (top-level "
+                    "comments) only, pages forward only, and cannot be combined with `parent` "
+                    "or `root`."
+                ),
+            ),
         ]
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:

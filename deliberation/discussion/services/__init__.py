@@ -9,8 +9,10 @@ from deliberation.discussion.services.comments import (
     reaction_set,
 )
 from deliberation.discussion.services.dispositions import disposition_set
+from deliberation.discussion.services.visits import clause_visit_record
 
 __all__ = [
+    "clause_visit_record",
     "comment_delete",
     "comment_edit",
     "comment_flag",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -130,7 +130,10 @@ def _create_comment(
 ) -> Comment:
     """The comment row, its thread root and its mentions (inside the caller's transaction)."""
     mentioned = _mentions(body, clause.framework)
+    now = timezone.now()
     comment = Comment.objects.create(
+        created_at=now,
+        last_activity_at=now,
         clause=clause,
         version=version,
         parent=parent,
@@ -149,6 +152,11 @@ def _create_comment(
     if parent is None:
         Comment.objects.filter(pk=comment.pk).update(root=comment)
         comment.root = comment
+    else:
+        # The thread's figures that "most replies" and "recently discussed" order by.
+        Comment.objects.filter(pk=parent.root_id or parent.pk).update(
+            reply_count=F("reply_count") + 1, last_activity_at=comment.created_at
+        )
     comment.mentions.set(mentioned)
     return comment
 
@@ -281,6 +289,22 @@ def _count_changes(previous: str | None, stance: str | None) -> dict[str, Any]:
     return changes
 
 
+def _agreeing_groups(comment: Comment) -> int:
+    """In how many stakeholder groups more members agree than disagree with ``comment``, from
+    its reaction rows as they now stand (the "most agreed across groups" order)."""
+    rows = (
+        Reaction.objects.filter(comment=comment)
+        .exclude(stakeholder_group="")
+        .values("stakeholder_group")
+        .annotate(
+            agree=Count("pk", filter=Q(stance=Reaction.Stance.AGREE)),
+            disagree=Count("pk", filter=Q(stance=Reaction.Stance.DISAGREE)),
+        )
+        .order_by()
+    )
+    return sum(1 for row in rows if row["agree"] > row["disagree"])
+
+
 def reaction_set(*, actor: User, comment: Comment, stance: str | None) -> Comment:
     """Set the actor's stance (agree/disagree/pass), or clear it with None."""
     if stance is not None and stance not in Reaction.Stance.values:
@@ -306,7 +330,9 @@ def reaction_set(*, actor: User, comment: Comment, stance: str | None) -> Commen
             )
         changes = _count_changes(existing.stance if existing else None, stance)
         if changes:
-            Comment.objects.filter(pk=comment.pk).update(**changes)
+            Comment.objects.filter(pk=comment.pk).update(
+                **changes, agree_groups=_agreeing_groups(comment)
+            )
     comment.refresh_from_db()
     return comment
 

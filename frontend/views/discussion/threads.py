@@ -14,13 +14,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods
 
 from convene.errors import DomainError
 from convene.parsing import parse_optional_id, parse_positive_int
-from deliberation.discussion import anchors, selectors, services
-from deliberation.discussion.permissions import access_comment
+from deliberation.discussion import anchors, ordering, selectors, services
+from deliberation.discussion.permissions import access_comment, can_sort_threads
 from deliberation.discussion.selectors import Viewer
 from deliberation.models import Amendment, Clause, ClauseVersion, Comment, Disposition
 from deliberation.text.permissions import access_clause
@@ -70,15 +70,28 @@ def comments_context(
         after = parse_optional_id(request.GET.get("after"), field="after") or 0
     except DomainError:
         after = 0
-    threads, next_after = selectors.clause_threads(clause, viewer, after=after, errors=errors or {})
-    more_url = (
-        f"{reverse('clause_comments', args=[clause.pk])}?after={next_after}" if next_after else ""
+    order = thread_order(request, clause)
+    since = None
+    if viewer.membership is not None and request.method == "GET":
+        since = services.clause_visit_record(user=signed_in_user(request), clause=clause)
+    threads, next_after = selectors.clause_threads(
+        clause, viewer, after=after, errors=errors or {}, order=order, since=since
     )
+    query: dict[str, str | int] = {"sort": order.key} if order is not ordering.DEFAULT else {}
+    page = reverse("clause_comments", args=[clause.pk])
+    more_url = f"{page}?{urlencode({**query, 'after': next_after})}" if next_after else ""
     return {
         "clause": clause,
         "viewer": viewer,
         "threads": threads,
         "more_url": more_url,
+        "order": order,
+        # A later page (or a link to one thread) leads back to the first.
+        "start_url": (f"{page}?{urlencode(query)}" if after else ""),
+        "orders": [
+            o for o in ordering.ORDERS.values() if can_sort_threads(request.user, clause, o)
+        ],
+        "since": since,
         "new_comment": new_comment or {},
         "paragraph_choices": _paragraph_choices(clause),
         "comment_anchors": selectors.anchors_for(clause),
@@ -89,6 +102,13 @@ def comments_context(
         "base": 0,
         **disposition_choices(viewer, clause),
     }
+
+
+def thread_order(request: HttpRequest, clause: Clause) -> ordering.ThreadOrder:
+    """``?sort=`` as an order the reader may use; the default for anything else (a page is
+    read, not refused, when a bookmarked order is no longer the reader's)."""
+    order = ordering.ORDERS.get(request.GET.get("sort", ""), ordering.DEFAULT)
+    return order if can_sort_threads(request.user, clause, order) else ordering.DEFAULT
 
 
 def _render_clause_page(
@@ -173,6 +193,19 @@ def comment_thread(request: HttpRequest, comment_id: int) -> HttpResponse:
     """A comment and its replies: where a thread deeper than the section's nesting continues."""
     comment = access_comment(request.user, comment_id)
     return render(request, "frontend/comments/thread_page.html", thread_context(request, comment))
+
+
+@require_http_methods(["GET"])
+def comment_link(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """A permanent link to one comment: the clause's comments page opened at its thread (the
+    page that starts with that thread, whichever page of the default order it falls on), or
+    the thread's own page when the comment sits deeper than the clause page nests."""
+    comment = access_comment(request.user, comment_id)
+    if comment.depth > selectors.MAX_DEPTH:
+        return redirect(f"{reverse('comment_thread', args=[comment.pk])}#comment-{comment.pk}")
+    root = comment.root_id or comment.pk
+    page = reverse("clause_comments", args=[comment.clause_id])
+    return redirect(f"{page}?{urlencode({'after': root - 1})}#comment-{comment.pk}")
 
 
 def next_url(request: HttpRequest, comment: Comment) -> str:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from convene.errors import DomainError
 from convene.permissions import Need, access_convening
+from deliberation.discussion import selectors as discussion_selectors
 from deliberation.models import Clause, ClauseVersion, Framework
 from deliberation.text import gates, selectors, services
 from deliberation.text.permissions import (
@@ -88,6 +89,9 @@ def _render_workspace(
     """The workspace; for htmx (``request.htmx``) its article alone, ``done`` saying what the
     inline action did."""
     clauses = list(selectors.clause_list(framework=framework))
+    new_comments = discussion_selectors.new_comment_counts(user=request.user, framework=framework)
+    for clause in clauses:
+        clause.new_comments = new_comments.get(clause.pk, 0)  # type: ignore[attr-defined]
     transitions = (
         gates.TRANSITIONS[framework.status] if can_transition(request.user, framework) else ()
     )

@@ -218,3 +218,42 @@ def test_page_size_is_capped(drafting: Drafting) -> None:
     populate(drafting, 300, threads=10)
     response = client_for(None).get(_url(drafting.trigger, "?page_size=100000"))
     assert len(response.json()["results"]) == 200
+
+
+# A page after the first in another order reads the figures of the thread it starts after.
+SORTED_AFTER = 1
+
+
+@pytest.mark.parametrize("sort", ["newest", "replies", "agreed", "recent", "undisposed"])
+def test_sorted_pages_cost_the_same_deep_or_first_at_any_size(
+    drafting: Drafting, sort: str
+) -> None:
+    client = client_for(drafting.world.organizer)
+
+    def answer_half() -> None:
+        unanswered = Comment.objects.filter(clause=drafting.trigger, parent=None, pk__gt=0)
+        Disposition.objects.filter(comment__in=unanswered.order_by("pk")[::2]).delete()
+
+    populate(drafting, 60, threads=30)
+    answer_half()
+    small, page = count_queries(client, _url(drafting.trigger, f"?sort={sort}&page_size=2"))
+    small_next, _ = count_queries(client, page["next"])
+    populate(drafting, 1940, threads=400)
+    answer_half()
+    large, page = count_queries(client, _url(drafting.trigger, f"?sort={sort}&page_size=5"))
+    for _ in range(3):
+        deep, page = count_queries(client, page["next"])
+    assert len(page["results"]) == 5
+    assert small == large == BUDGET["organizer"]
+    assert small_next == deep == BUDGET["organizer"] + SORTED_AFTER
+
+
+def test_a_sorted_walk_lists_every_thread_once(drafting: Drafting) -> None:
+    populate(drafting, 400, threads=120)
+    tops = set(
+        Comment.objects.filter(clause=drafting.trigger, parent=None).values_list("pk", flat=True)
+    )
+    for sort in ("newest", "replies", "agreed", "recent"):
+        ids = walk(client_for(None), _url(drafting.trigger, f"?sort={sort}&page_size=7"))
+        assert len(ids) == len(set(ids)) == len(tops), sort
+        assert set(ids) == tops

@@ -20,8 +20,10 @@ SIGNED_IN = 2  # session, user
 # their mentions; per-group reaction counts; anchors to mark in the text; the thread summary.
 THREAD_READS = 7
 CLAUSE_PAGE_ANONYMOUS = THREAD_READS
-# + your membership; your own reactions.
-CLAUSE_PAGE_MEMBER = SIGNED_IN + THREAD_READS + 2
+# + your membership; your own reactions; your last visit, read then overwritten.
+CLAUSE_PAGE_MEMBER = SIGNED_IN + THREAD_READS + 2 + 2
+# + the figures of the thread a page of another order starts after.
+SORTED_AFTER = 1
 # + the clause's versions and amendments for the disposition form.
 CLAUSE_PAGE_ORGANIZER = CLAUSE_PAGE_MEMBER + 2
 # access_comment; the thread with joins and a reply flag; mentions; reaction counts.
@@ -104,6 +106,15 @@ PAGES = [
     ("policymaker", "/clauses/{clause}/comments/", CLAUSE_PAGE_MEMBER),
     ("organizer", "/clauses/{clause}/comments/", CLAUSE_PAGE_ORGANIZER),
     ("policymaker", "/clauses/{clause}/comments/?after={first}", CLAUSE_PAGE_MEMBER),
+    ("policymaker", "/clauses/{clause}/comments/?sort=newest", CLAUSE_PAGE_MEMBER),
+    ("policymaker", "/clauses/{clause}/comments/?sort=replies", CLAUSE_PAGE_MEMBER),
+    ("policymaker", "/clauses/{clause}/comments/?sort=agreed", CLAUSE_PAGE_MEMBER),
+    (
+        "anonymous",
+        "/clauses/{clause}/comments/?sort=recent&after={last}",
+        CLAUSE_PAGE_ANONYMOUS + SORTED_AFTER,
+    ),
+    ("organizer", "/clauses/{clause}/comments/?sort=undisposed", CLAUSE_PAGE_ORGANIZER),
     ("anonymous", "/comments/{first}/thread/", THREAD_PAGE_ANONYMOUS),
     ("policymaker", "/comments/{last}/thread/", THREAD_PAGE_MEMBER),
     ("organizer", "/f/{slug}/moderation/", MODERATION_PAGE),

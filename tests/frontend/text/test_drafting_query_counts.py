@@ -25,7 +25,9 @@ SIGNED_IN = 2  # session, user
 # convening, and the organizer check), the clauses with their open-amendment counts, and for a
 # member whether they follow the framework (the follow button).
 FOLLOWING = 1
-WORKSPACE_MEMBER = SIGNED_IN + 3 + FOLLOWING
+# For a signed-in reader, the comments posted since their last visit of each clause.
+NEW_SINCE_VISIT = 1
+WORKSPACE_MEMBER = SIGNED_IN + 3 + FOLLOWING + NEW_SINCE_VISIT
 # Organizers who may move the framework to voting also see what is still open (issue 7): the
 # open amendments and the open options of bracketed clauses.
 WORKSPACE_ORGANIZER = WORKSPACE_MEMBER + 2
@@ -38,8 +40,9 @@ CLAUSE_DRAFTING = 5
 # The comments section (frontend.views.discussion.comments.comments_context) adds a constant number
 # of queries; the comments engineer owns it and may bump these when the section changes. Today:
 # the page of top-level thread ids and the threads (2), and for organizers the version numbers
-# and amendments a disposition may name (2); the thread summary (1).
-CLAUSE_COMMENTS_ORGANIZER = 5
+# and amendments a disposition may name (2); the thread summary (1); for members, their last
+# visit, read and overwritten (2).
+CLAUSE_COMMENTS_ORGANIZER = 5 + 2
 CLAUSE_COMMENTS_ANONYMOUS = 3
 CLAUSE_PAGE_ORGANIZER = SIGNED_IN + CLAUSE_DRAFTING + CLAUSE_COMMENTS_ORGANIZER + FOLLOWING
 CLAUSE_PAGE_ANONYMOUS = CLAUSE_DRAFTING - 1 + CLAUSE_COMMENTS_ANONYMOUS  # no membership lookup

@@ -16,7 +16,11 @@ from django.http import Http404
 from convene.models import Role
 from convene.permissions import ALLOW, Need, Verdict, first_refusal, membership_of, refuse
 from deliberation.models import Clause, Comment, Flag, Framework
-from deliberation.text.permissions import ORGANIZERS_ONLY, can_view_framework
+from deliberation.text.permissions import (
+    ORGANIZERS_ONLY,
+    can_view_framework,
+    consultation_open,
+)
 
 MEMBERS_ONLY = "Only members of this convening may do this."
 
@@ -35,7 +39,11 @@ def _organizer(user: Any, framework: Framework) -> Verdict:
 
 
 def _phase(user: Any, framework: Framework) -> Verdict:
-    """Comments are open during consultation; organizers may also comment while drafting."""
+    """Comments are open during consultation, until its close time if one is set; organizers
+    may also comment while drafting."""
+    closed = consultation_open(framework)
+    if not closed:
+        return closed
     if framework.status == Framework.Status.CONSULTATION:
         return ALLOW
     membership = membership_of(user, framework.convening)

@@ -30,7 +30,7 @@ from deliberation.text.permissions import (
     is_framework_organizer,
 )
 from frontend.forms import add_domain_error
-from frontend.forms.text import ClauseForm, FrameworkCreateForm, FrameworkForm
+from frontend.forms.text import ClauseForm, FrameworkCreateForm, FrameworkEditForm
 from frontend.views import htmx, signed_in_user
 from frontend.views.discussion.following import follow_context
 from frontend.views.text.clause import render_clause_page
@@ -131,8 +131,10 @@ def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def framework_edit(request: HttpRequest, slug: str) -> HttpResponse:
     framework = access_framework(request.user, slug, need=Need.EDIT)
-    initial = {"title": framework.title, "preamble": framework.preamble}
-    form = FrameworkForm(request.POST or None, initial=initial)
+    initial = {
+        key: getattr(framework, key) for key in ("title", "preamble", *services.PHASE_FIELDS)
+    }
+    form = FrameworkEditForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
         status = 400

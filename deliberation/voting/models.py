@@ -45,8 +45,6 @@ class VotingRound(models.Model):
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
-    # When the members were told the round is about to close (claimed once).
-    close_announced_at = models.DateTimeField(null=True, blank=True)
     # Frozen at close: the round chain's head, and the commitment to the counted ballots' leaves
     # (SHA-256 over them sorted, one per line; docs/verification.md).
     head = models.CharField(max_length=64, blank=True, default="")

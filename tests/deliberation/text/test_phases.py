@@ -10,11 +10,15 @@ import time_machine
 from django.test import Client
 
 from convene.errors import DomainError
+from convene.models import Membership
+from convene.notifications.models import Notification
 from deliberation.discussion.permissions import can_comment, can_edit_comment, can_react
 from deliberation.discussion.services import comment_post
 from deliberation.models import Framework
+from deliberation.tasks import consultations_closing_soon
 from deliberation.text import services
 from deliberation.text.permissions import can_propose
+from deliberation.text.services.deadlines import ANNOUNCE_BEFORE
 from tests.conftest import client_for
 from tests.deliberation.conftest import Drafting
 
@@ -135,3 +139,26 @@ def test_the_edit_page_sets_the_phases_and_reshows_errors(drafting: Drafting) ->
     assert drafting.framework.consultation_closes_at == dt.datetime(
         2030, 5, 3, 10, 0, tzinfo=dt.UTC
     )
+
+
+def test_members_hear_of_the_close_a_day_before_once(drafting: Drafting) -> None:
+    framework = _close_at(drafting)
+    members = Membership.objects.filter(convening=framework.convening).count()
+    notices = Notification.objects.filter(verb="consultation.closing_soon")
+    with time_machine.travel(CLOSE - ANNOUNCE_BEFORE - dt.timedelta(seconds=1), tick=False):
+        assert consultations_closing_soon() == 0
+    with time_machine.travel(CLOSE - dt.timedelta(hours=2), tick=False):
+        assert consultations_closing_soon() == members
+        assert consultations_closing_soon() == 0
+    assert notices.count() == members
+    assert notices.values("recipient").distinct().count() == members
+    # A moved close is announced again, once.
+    with time_machine.travel(CLOSE - dt.timedelta(hours=1), tick=False):
+        later = CLOSE + dt.timedelta(hours=3)
+        services.framework_update(
+            actor=drafting.world.organizer, framework=framework, consultation_closes_at=later
+        )
+        assert consultations_closing_soon() == members
+        assert consultations_closing_soon() == 0
+    with time_machine.travel(later, tick=False):
+        assert consultations_closing_soon() == 0

@@ -169,6 +169,17 @@ def can_moderate(user: Any, comment: Comment) -> Verdict:
     )
 
 
+def can_dismiss_flags(user: Any, comment: Comment) -> Verdict:
+    """Dismiss the comment's open flags as unfounded: the comment stays as it is."""
+
+    def flagged() -> Verdict:
+        if Flag.objects.filter(comment=comment, resolved_at=None).exists():
+            return ALLOW
+        return refuse(409, "This comment has no open flag to dismiss.")
+
+    return first_refusal(lambda: can_moderate(user, comment), flagged)
+
+
 def can_dispose(user: Any, comment: Comment) -> Verdict:
     """Record the organizers' answer (a disposition) to a top-level comment."""
     framework = comment.clause.framework

@@ -9,11 +9,13 @@ from deliberation.discussion.services.comments import (
     reaction_set,
 )
 from deliberation.discussion.services.dispositions import disposition_set
+from deliberation.discussion.services.flags import comment_flags_dismiss
 
 __all__ = [
     "comment_delete",
     "comment_edit",
     "comment_flag",
+    "comment_flags_dismiss",
     "comment_moderate",
     "comment_post",
     "disposition_set",

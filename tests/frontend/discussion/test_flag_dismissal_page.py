@@ -63,6 +63,6 @@ def test_htmx_dismissal_swaps_the_queue_and_announces_it(world: World) -> None:
     )
     assert r.status_code == 200
     html = r.content.decode()
-    assert html.startswith("<div id=\"moderation-queue\"") and "data-focus-after-swap" in html
+    assert html.startswith('<div id="moderation-queue"') and "data-focus-after-swap" in html
     assert 'hx-swap-oob="true">Flags dismissed on comment' in html
     assert f'id="queue-{comment.pk}"' not in html

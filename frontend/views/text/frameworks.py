@@ -35,6 +35,7 @@ from frontend.views import htmx, signed_in_user
 from frontend.views.discussion.following import follow_context
 from frontend.views.text.clause import render_clause_page
 from frontend.views.text.diff import compare_context
+from frontend.views.text.organizer_tools import organizer_tools
 
 STATUS_HELP = {
     "draft": "Organizers are writing the text; members can read it.",
@@ -104,6 +105,7 @@ def _render_workspace(
         # Shown before the organizer confirms the move to voting (it is not refused for them).
         "open_items": selectors.open_items(framework=framework) if "voting" in transitions else [],
         "status_help": STATUS_HELP.get(framework.status, ""),
+        "tools": organizer_tools(request.user, framework),
         "error": error,
         "error_field": error_field,
         "done": done,

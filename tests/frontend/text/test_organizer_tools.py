@@ -56,4 +56,4 @@ def test_only_organizers_see_the_panel(db: Any, actor: str, visibility: str) -> 
     r = page_client(drafting.world.actor(actor)).get(f"/f/{drafting.framework.slug}/")
     sees = actor == "organizer"
     assert r.status_code in {200, 404}
-    assert ("Organizer tools" in r.content.decode()) is sees
+    assert ("Awaiting the organizers" in r.content.decode()) is sees

@@ -162,6 +162,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "deliberation.voting.tasks.rounds_closing_soon",
         "schedule": timedelta(minutes=15),
     },
+    # Tells a convening's members that a consultation closes within 24 hours.
+    "consultations-closing-soon": {
+        "task": "deliberation.tasks.consultations_closing_soon",
+        "schedule": timedelta(minutes=15),
+    },
     "outbox-flush": {
         "task": "convene.notifications.tasks.outbox_flush",
         "schedule": timedelta(minutes=1),

@@ -248,3 +248,20 @@ def round_closed(round_: VotingRound, motions: list[Motion], *, actor: User | No
     notify(
         notice, dict.fromkeys(_roll(round_), Category.ROUNDS), exclude=actor.pk if actor else None
     )
+
+
+def consultation_closing_soon(framework: Framework) -> int:
+    """Every member of the convening, once per close time: the consultation closes soon."""
+    closes = framework.consultation_closes_at
+    assert closes is not None
+    recipients = Membership.objects.filter(convening_id=framework.convening_id)
+    notice = Notice(
+        event=f"consultation.closing:{framework.pk}:{closes:%Y%m%d%H%M}",
+        verb="consultation.closing_soon",
+        title=f"The consultation closes soon: {framework.title}",
+        target_url=reverse("framework_detail", args=[framework.slug]),
+        convening_id=framework.convening_id,
+        excerpt=f"Comments and proposals close {closes:%d %B %Y at %H:%M} UTC.",
+    )
+    ids = recipients.values_list("user_id", flat=True)
+    return len(notify(notice, dict.fromkeys(ids, Category.FOLLOWING)))

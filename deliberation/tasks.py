@@ -6,7 +6,22 @@ from celery import shared_task
 
 from deliberation.voting.tasks import rounds_advance, rounds_closing_soon
 
-__all__ = ["rounds_advance", "rounds_closing_soon", "summary_refresh"]
+__all__ = [
+    "consultations_closing_soon",
+    "rounds_advance",
+    "rounds_closing_soon",
+    "summary_refresh",
+]
+
+
+@shared_task(soft_time_limit=120, time_limit=180)
+def consultations_closing_soon() -> int:
+    """Tell members of consultations closing within a day (once per close time)."""
+    from django.utils import timezone
+
+    from deliberation.text.services.deadlines import consultations_closing_announce
+
+    return consultations_closing_announce(now=timezone.now())
 
 
 @shared_task(soft_time_limit=60, time_limit=90)

@@ -89,6 +89,7 @@ SUMMARIES: dict[tuple[str, str], str] = {
     ("DELETE", "/api/v1/comments/{id}/reaction/"): "Take back your reaction",
     ("POST", "/api/v1/comments/{id}/flag/"): "Flag a comment for the organizers",
     ("POST", "/api/v1/comments/{id}/moderate/"): "Hide or restore a comment, with a reason",
+    ("POST", "/api/v1/comments/{id}/flags/dismiss/"): "Dismiss a comment's open flags as unfounded",
     ("PUT", "/api/v1/comments/{id}/disposition/"): "Record how a comment was taken into account",
     # notifications and following
     ("GET", "/api/v1/notifications/"): "List your notifications, newest first (cursor-paged)",

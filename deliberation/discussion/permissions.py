@@ -16,7 +16,11 @@ from django.http import Http404
 from convene.models import Role
 from convene.permissions import ALLOW, Need, Verdict, first_refusal, membership_of, refuse
 from deliberation.models import Clause, Comment, Flag, Framework
-from deliberation.text.permissions import ORGANIZERS_ONLY, can_view_framework
+from deliberation.text.permissions import (
+    ORGANIZERS_ONLY,
+    can_view_framework,
+    consultation_open,
+)
 
 if TYPE_CHECKING:
     from deliberation.discussion.ordering import ThreadOrder
@@ -38,7 +42,11 @@ def _organizer(user: Any, framework: Framework) -> Verdict:
 
 
 def _phase(user: Any, framework: Framework) -> Verdict:
-    """Comments are open during consultation; organizers may also comment while drafting."""
+    """Comments are open during consultation, until its close time if one is set; organizers
+    may also comment while drafting."""
+    closed = consultation_open(framework)
+    if not closed:
+        return closed
     if framework.status == Framework.Status.CONSULTATION:
         return ALLOW
     membership = membership_of(user, framework.convening)
@@ -162,6 +170,17 @@ def can_moderate(user: Any, comment: Comment) -> Verdict:
         lambda: _organizer(user, framework),
         lambda: _not_deleted(comment, "This comment was deleted by its author."),
     )
+
+
+def can_dismiss_flags(user: Any, comment: Comment) -> Verdict:
+    """Dismiss the comment's open flags as unfounded: the comment stays as it is."""
+
+    def flagged() -> Verdict:
+        if Flag.objects.filter(comment=comment, resolved_at=None).exists():
+            return ALLOW
+        return refuse(409, "This comment has no open flag to dismiss.")
+
+    return first_refusal(lambda: can_moderate(user, comment), flagged)
 
 
 def can_dispose(user: Any, comment: Comment) -> Verdict:

@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('convene', '0011_outbox_claim_token'),
-        ('deliberation', '0013_summary'),
+        ('deliberation', '0014_framework_phases'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

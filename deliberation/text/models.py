@@ -32,9 +32,29 @@ class Framework(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     status_changed_at = models.DateTimeField(default=timezone.now)
+    # The dated process: set by organizers; the close also closes commenting and proposing.
+    consultation_opens_at = models.DateTimeField(null=True, blank=True)
+    consultation_closes_at = models.DateTimeField(null=True, blank=True)
+    voting_planned_at = models.DateTimeField(null=True, blank=True)
+    # When the members were told the consultation is about to close (claimed once).
+    close_announced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="framework_consultation_closes_after_opening",
+                condition=Q(consultation_opens_at__isnull=True)
+                | Q(consultation_closes_at__isnull=True)
+                | Q(consultation_closes_at__gt=models.F("consultation_opens_at")),
+            ),
+            models.CheckConstraint(
+                name="framework_voting_after_consultation",
+                condition=Q(consultation_closes_at__isnull=True)
+                | Q(voting_planned_at__isnull=True)
+                | Q(voting_planned_at__gte=models.F("consultation_closes_at")),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

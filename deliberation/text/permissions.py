@@ -9,9 +9,11 @@ pages draw their controls from them.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, NoReturn
 
 from django.http import Http404
+from django.utils import timezone
 
 from convene.models import Role
 from convene.permissions import (
@@ -48,6 +50,16 @@ def _gate(action: str, framework: Framework) -> Verdict:
     if gates.allowed(action, framework.status):
         return ALLOW
     return refuse(409, gates.refusal(action, framework.status))
+
+
+def consultation_open(framework: Framework) -> Verdict:
+    """Contributions close by themselves once the consultation's close time has passed."""
+    closes = framework.consultation_closes_at
+    if closes is None or timezone.now() < closes:
+        return ALLOW
+    return refuse(
+        409, f"The consultation closed at {closes.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC."
+    )
 
 
 def clause_open(clause: Clause) -> Verdict:
@@ -105,6 +117,7 @@ def can_propose(user: Any, clause: Clause) -> Verdict:
         lambda: can_view_framework(user, framework),
         lambda: _proposer_role(user, framework),
         lambda: _gate("propose", framework),
+        lambda: consultation_open(framework),
         lambda: clause_open(clause),
     )
 

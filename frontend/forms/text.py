@@ -140,6 +140,26 @@ class FrameworkCreateForm(FrameworkForm):
     )
 
 
+def _moment(label: str, help_text: str) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=f"{help_text} In UTC; leave empty if not set.",
+    )
+
+
+class FrameworkEditForm(FrameworkForm):
+    """The title and preamble, and the dated phases of the process."""
+
+    consultation_opens_at = _moment("Consultation opens", "When commenting opens.")
+    consultation_closes_at = _moment(
+        "Consultation closes", "After it, commenting and proposing close by themselves."
+    )
+    voting_planned_at = _moment("Voting planned", "At or after the consultation's close.")
+
+
 class ClauseForm(SpecFieldsMixin, forms.Form):
     """Create or edit a clause: the spec fieldsets of every kind that has one are generated;
     only the chosen kind's fieldset is read."""

@@ -24,6 +24,11 @@ urlpatterns: list[URLPattern] = [
         actions.comment_disposition,
         name="comment_disposition",
     ),
+    path(
+        "comments/<int:comment_id>/flags/dismiss/",
+        comment_tables.comment_flags_dismiss,
+        name="comment_flags_dismiss",
+    ),
     path("f/<slug:slug>/moderation/", comment_tables.moderation, name="comment_moderation"),
     path("f/<slug:slug>/dispositions/", comment_tables.dispositions, name="comment_dispositions"),
 ]

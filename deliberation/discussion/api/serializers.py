@@ -179,6 +179,12 @@ class ModerateInputSerializer(serializers.Serializer):
     reason = SingleLineCharField(max_length=500)
 
 
+class DismissFlagsInputSerializer(serializers.Serializer):
+    reason = SingleLineCharField(
+        max_length=500, help_text="Why the flags are unfounded (recorded in the audit log)."
+    )
+
+
 class DispositionInputSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Disposition.Outcome.choices)
     response = StrictCharField(max_length=10_000)

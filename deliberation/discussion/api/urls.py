@@ -11,6 +11,11 @@ urlpatterns = [
     path("comments/<int:pk>/flag/", views.FlagView.as_view(), name="api-comment-flag"),
     path("comments/<int:pk>/moderate/", views.ModerateView.as_view(), name="api-comment-moderate"),
     path(
+        "comments/<int:pk>/flags/dismiss/",
+        views.DismissFlagsView.as_view(),
+        name="api-comment-flags-dismiss",
+    ),
+    path(
         "comments/<int:pk>/disposition/",
         views.DispositionView.as_view(),
         name="api-comment-disposition",

@@ -26,6 +26,7 @@ from deliberation.discussion.api.serializers import (
     CommentInputSerializer,
     CommentSerializer,
     CSVRenderer,
+    DismissFlagsInputSerializer,
     DispositionInputSerializer,
     DispositionRowSerializer,
     FlagInputSerializer,
@@ -223,6 +224,19 @@ class ModerateView(_OnComment):
             comment=self.target,
             action=data["action"],
             reason=data["reason"],
+        )
+        return Response(_one(request, self.target))
+
+
+class DismissFlagsView(_OnComment):
+    needs = {"POST": Need.MODERATE}
+
+    @extend_schema(request=DismissFlagsInputSerializer, responses=CommentSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        """Dismisses the comment's open flags as unfounded; 409 when it has none open."""
+        data = validated(DismissFlagsInputSerializer, request.data)
+        services.comment_flags_dismiss(
+            actor=signed_in(request), comment=self.target, reason=data["reason"]
         )
         return Response(_one(request, self.target))
 

@@ -9,6 +9,7 @@ from deliberation.discussion.services.comments import (
     reaction_set,
 )
 from deliberation.discussion.services.dispositions import disposition_set
+from deliberation.discussion.services.flags import comment_flags_dismiss
 from deliberation.discussion.services.visits import clause_visit_record
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "comment_delete",
     "comment_edit",
     "comment_flag",
+    "comment_flags_dismiss",
     "comment_moderate",
     "comment_post",
     "disposition_set",

@@ -56,6 +56,9 @@ class FrameworkSerializer(serializers.ModelSerializer):
             "convening",
             "created_at",
             "status_changed_at",
+            "consultation_opens_at",
+            "consultation_closes_at",
+            "voting_planned_at",
         ]
 
     def get_preamble_html(self, obj: Framework) -> str:
@@ -237,6 +240,20 @@ class FrameworkInputSerializer(serializers.Serializer):
 class FrameworkUpdateSerializer(serializers.Serializer):
     title = SingleLineCharField(max_length=200, required=False)
     preamble = StrictCharField(max_length=50_000, required=False, allow_blank=True)
+    consultation_opens_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="When the consultation opens (null: unset)."
+    )
+    consultation_closes_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="When the consultation closes: after it, commenting and proposing are refused "
+        "(409). Must be after the opening.",
+    )
+    voting_planned_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="When voting is planned; at or after the consultation's close.",
+    )
 
 
 class TransitionSerializer(serializers.Serializer):

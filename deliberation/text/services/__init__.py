@@ -21,6 +21,7 @@ from deliberation.text.services.clauses import (
     clause_update,
 )
 from deliberation.text.services.frameworks import (
+    PHASE_FIELDS,
     framework_adopt_by_vote,
     framework_create,
     framework_transition,
@@ -28,6 +29,7 @@ from deliberation.text.services.frameworks import (
 )
 
 __all__ = [
+    "PHASE_FIELDS",
     "alternative_choose_by_vote",
     "alternative_propose",
     "alternative_withdraw",

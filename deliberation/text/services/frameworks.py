@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -59,7 +60,7 @@ def framework_create(
 
 
 def framework_update(*, actor: User, framework: Framework, **changes: Any) -> Framework:
-    unknown = set(changes) - {"title", "preamble"}
+    unknown = set(changes) - {"title", "preamble", *PHASE_FIELDS}
     if unknown:
         raise DomainError(f"Cannot change {', '.join(sorted(unknown))}.")
     if "title" in changes:
@@ -71,19 +72,49 @@ def framework_update(*, actor: User, framework: Framework, **changes: Any) -> Fr
             Framework.objects.select_for_update().select_related("convening").get(pk=framework.pk)
         )
         can_edit_framework(actor, framework).enforce()
+        _check_phase_order({k: changes.get(k, getattr(framework, k)) for k in PHASE_FIELDS})
         changed = {k: v for k, v in changes.items() if getattr(framework, k) != v}
         if changed:
             for key, value in changed.items():
                 setattr(framework, key, value)
-            framework.save(update_fields=list(changed))
+            if "consultation_closes_at" in changed:
+                framework.close_announced_at = None  # a moved close is announced again
+                changed_fields = [*changed, "close_announced_at"]
+            else:
+                changed_fields = list(changed)
+            framework.save(update_fields=changed_fields)
             audit_append(
                 convening=framework.convening,
                 actor=actor,
                 verb="framework.updated",
                 target=framework,
-                payload={"changed": changed},
+                payload={"changed": {k: _jsonable(v) for k, v in changed.items()}},
             )
     return framework
+
+
+PHASE_FIELDS = ("consultation_opens_at", "consultation_closes_at", "voting_planned_at")
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _check_phase_order(phases: dict[str, datetime | None]) -> None:
+    """The dated phases come in order: consultation opens, closes, then voting (each optional)."""
+    for key, value in phases.items():
+        if value is not None and timezone.is_naive(value):
+            raise DomainError("Give a date and time with its time zone.", field=key)
+    opens, closes, voting = (phases[k] for k in PHASE_FIELDS)
+    if opens and closes and closes <= opens:
+        raise DomainError(
+            "The consultation must close after it opens.", field="consultation_closes_at"
+        )
+    if closes and voting and voting < closes:
+        raise DomainError(
+            "Voting is planned before the consultation closes; plan it at or after the close.",
+            field="voting_planned_at",
+        )
 
 
 def framework_transition(*, actor: User, framework: Framework, to: str) -> Framework:

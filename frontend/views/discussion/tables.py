@@ -4,10 +4,11 @@ disposition table (with filters and a CSV download from the API)."""
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
@@ -16,7 +17,9 @@ from convene.errors import DomainError
 from convene.models import StakeholderGroup
 from convene.parsing import parse_optional_id
 from convene.permissions import Need
+from deliberation.discussion import services
 from deliberation.discussion.attribution import reader_for
+from deliberation.discussion.permissions import access_comment
 from deliberation.discussion.selectors import (
     AWAITING,
     author_for,
@@ -25,6 +28,7 @@ from deliberation.discussion.selectors import (
 )
 from deliberation.models import Comment, Disposition, Framework
 from deliberation.text.permissions import access_framework
+from frontend.views import htmx, signed_in_user
 
 QUEUE_PAGE = 50
 TABLE_PAGE = 100
@@ -44,6 +48,7 @@ def render_queue(
     *,
     errors: dict[int, str] | None = None,
     status: int = 200,
+    done: str = "",
 ) -> HttpResponse:
     """The queue, with a refused moderation shown on its row."""
     paginator = Paginator(moderation_queue(framework=framework), QUEUE_PAGE)
@@ -65,9 +70,35 @@ def render_queue(
         "framework": framework,
         "rows": rows,
         "page": page,
-        "next_url": request.get_full_path(),
+        "next_url": reverse("comment_moderation", args=[framework.slug])
+        if request.method == "POST"
+        else request.get_full_path(),
+        "done": done,
     }
-    return render(request, "frontend/comments/moderation.html", context, status=status)
+    template = "_moderation_queue" if htmx(request) else "moderation"
+    return render(request, f"frontend/comments/{template}.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["POST"])
+def comment_flags_dismiss(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """Dismiss a comment's open flags from the moderation queue: htmx swaps the queue and
+    announces it; without JavaScript the queue page is shown again."""
+    comment = access_comment(request.user, comment_id, need=Need.MODERATE)
+    framework = comment.clause.framework
+    try:
+        services.comment_flags_dismiss(
+            actor=signed_in_user(request), comment=comment, reason=request.POST.get("reason", "")
+        )
+    except DomainError as error:
+        return render_queue(
+            request, framework, errors={comment.pk: error.message}, status=error.status
+        )
+    done = f"Flags dismissed on comment {comment.pk}; it left the queue."
+    if htmx(request):
+        return render_queue(request, framework, done=done)
+    messages.success(request, done)
+    return redirect("comment_moderation", slug=framework.slug)
 
 
 @login_required

@@ -31,11 +31,12 @@ from deliberation.text.permissions import (
     is_framework_organizer,
 )
 from frontend.forms import add_domain_error
-from frontend.forms.text import ClauseForm, FrameworkCreateForm, FrameworkForm
+from frontend.forms.text import ClauseForm, FrameworkCreateForm, FrameworkEditForm
 from frontend.views import htmx, signed_in_user
 from frontend.views.discussion.following import follow_context
 from frontend.views.text.clause import render_clause_page
 from frontend.views.text.diff import compare_context
+from frontend.views.text.organizer_tools import organizer_tools
 
 STATUS_HELP = {
     "draft": "Organizers are writing the text; members can read it.",
@@ -108,6 +109,7 @@ def _render_workspace(
         # Shown before the organizer confirms the move to voting (it is not refused for them).
         "open_items": selectors.open_items(framework=framework) if "voting" in transitions else [],
         "status_help": STATUS_HELP.get(framework.status, ""),
+        "tools": organizer_tools(request.user, framework),
         "error": error,
         "error_field": error_field,
         "done": done,
@@ -135,8 +137,10 @@ def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def framework_edit(request: HttpRequest, slug: str) -> HttpResponse:
     framework = access_framework(request.user, slug, need=Need.EDIT)
-    initial = {"title": framework.title, "preamble": framework.preamble}
-    form = FrameworkForm(request.POST or None, initial=initial)
+    initial = {
+        key: getattr(framework, key) for key in ("title", "preamble", *services.PHASE_FIELDS)
+    }
+    form = FrameworkEditForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
         status = 400

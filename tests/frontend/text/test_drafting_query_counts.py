@@ -30,7 +30,9 @@ NEW_SINCE_VISIT = 1
 WORKSPACE_MEMBER = SIGNED_IN + 3 + FOLLOWING + NEW_SINCE_VISIT
 # Organizers who may move the framework to voting also see what is still open (issue 7): the
 # open amendments and the open options of bracketed clauses.
-WORKSPACE_ORGANIZER = WORKSPACE_MEMBER + 2
+# And the organizer tools panel: open flags, comments awaiting a disposition, members, rounds.
+ORGANIZER_TOOLS = 4
+WORKSPACE_ORGANIZER = WORKSPACE_MEMBER + 2 + ORGANIZER_TOOLS
 WORKSPACE_ANONYMOUS = 2  # framework, clauses (public convening: no membership lookup)
 
 # The clause with its framework, convening and current version (access_clause), the reader's

@@ -1,7 +1,7 @@
 // Progressive enhancement for comment threads; every page works without this file.
 // 1. Select words in the clause text (#clause-text .clause-paragraph) and choose "Comment on
-//    this": the new-comment form gets the paragraph and the quote (the same fields its
-//    no-JavaScript paragraph picker fills by hand).
+//    this": the new-comment form gets the paragraph and the quote, grown to whole words (the
+//    same fields its no-JavaScript paragraph picker fills by hand).
 // 2. htmx: a comment's refused action (409, 429, or the service's 403) comes back as the
 //    comment's partial with the message; swap it in and move focus to the message.
 (function () {
@@ -19,6 +19,30 @@
     return element ? element.closest("#clause-text .clause-paragraph") : null;
   }
 
+  // A selection that cuts a word ("arties verify compliance throu") is grown to whole words,
+  // as the server stores it: the selected span is located in the paragraph's text and widened.
+  var WORD = /[\p{L}\p{N}]/u;
+
+  function offsetIn(paragraph, container, offset) {
+    var before = document.createRange();
+    before.setStart(paragraph, 0);
+    before.setEnd(container, offset);
+    return before.toString().length;
+  }
+
+  function wholeWords(paragraph, range) {
+    var text = paragraph.textContent;
+    var start = offsetIn(paragraph, range.startContainer, range.startOffset);
+    var end = offsetIn(paragraph, range.endContainer, range.endOffset);
+    while (start > 0 && WORD.test(text.charAt(start - 1)) && WORD.test(text.charAt(start))) {
+      start -= 1;
+    }
+    while (end < text.length && end > 0 && WORD.test(text.charAt(end - 1)) && WORD.test(text.charAt(end))) {
+      end += 1;
+    }
+    return text.slice(start, end);
+  }
+
   function currentAnchor() {
     var selection = window.getSelection();
     if (!selection || selection.rangeCount === 0 || selection.isCollapsed) {
@@ -29,7 +53,7 @@
     if (!paragraph || paragraph !== paragraphOf(range.endContainer)) {
       return null;
     }
-    var quote = selection.toString().replace(/\s+/g, " ").trim();
+    var quote = wholeWords(paragraph, range).replace(/\s+/g, " ").trim();
     if (!quote || quote.length > 1000) {
       return null;
     }

@@ -2,8 +2,9 @@
 // 1. Select words in the clause text (#clause-text .clause-paragraph) and choose "Comment on
 //    this": the new-comment form gets the paragraph and the quote, grown to whole words (the
 //    same fields its no-JavaScript paragraph picker fills by hand).
-// 2. htmx: a comment's refused action (409, 429, or the service's 403) comes back as the
-//    comment's partial with the message; swap it in and move focus to the message.
+// 2. htmx: a comment's refused action (400, 409, 429, or the service's 403) comes back as the
+//    comment's partial with the message; swap it in and move focus to the field in error (or
+//    to the message when no field is at fault).
 (function () {
   "use strict";
   var button = null;
@@ -154,19 +155,23 @@
 
   document.addEventListener("htmx:beforeSwap", function (event) {
     var xhr = event.detail.xhr;
-    if (xhr && xhr.getResponseHeader("X-Comment-Partial") && (xhr.status === 403 || xhr.status === 429)) {
+    if (xhr && xhr.getResponseHeader("X-Comment-Partial") && (xhr.status === 400 || xhr.status === 403 || xhr.status === 429)) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }
   });
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
-    if (!target || !target.id || target.id.indexOf("comment-") !== 0) {
+    if (!target || !target.id || (target.id.indexOf("comment-") !== 0 && target.id !== "new-comment")) {
       return;
     }
     var swapped = document.getElementById(target.id) || target;
+    // The field in error (it names the message with aria-describedby), else the message.
+    var field = swapped.querySelector("[aria-invalid='true']");
     var message = swapped.querySelector(".errorlist[role='alert']");
-    if (message) {
+    if (field) {
+      field.focus();
+    } else if (message) {
       message.setAttribute("tabindex", "-1");
       message.focus();
     }

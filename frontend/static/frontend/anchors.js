@@ -153,6 +153,22 @@
     }
   });
 
+  // 3. A quote's link lands on its mark (and a mark's link on its comment): the target takes
+  //    focus, so keyboard and screen-reader users continue from there.
+  function focusTarget() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    if (!/^(mark|comment)-\d+$/.test(id)) {
+      return;
+    }
+    var target = document.getElementById(id);
+    if (target) {
+      target.focus({ preventScroll: true });
+      target.scrollIntoView({ block: "center" });
+    }
+  }
+  window.addEventListener("hashchange", focusTarget);
+  document.addEventListener("DOMContentLoaded", focusTarget);
+
   document.addEventListener("htmx:beforeSwap", function (event) {
     var xhr = event.detail.xhr;
     if (xhr && xhr.getResponseHeader("X-Comment-Partial") && (xhr.status === 400 || xhr.status === 403 || xhr.status === 429)) {

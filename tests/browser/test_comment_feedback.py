@@ -142,6 +142,28 @@ def test_flag_and_reply_confirm_themselves_and_keep_focus(
     assert [p for p in problems if "400" not in p] == []
 
 
+def test_a_blank_comment_shows_its_error_in_place(
+    world: World, clause: Clause, browser_page: Any
+) -> None:
+    page, problems = browser_page
+    sign_in(page, world.policymaker.email)
+    url = f"/clauses/{clause.pk}/comments/"
+    page.goto(url)
+    page.get_by_role("button", name="Post comment").click()
+    page.locator("#new-comment-error").wait_for()
+    _wait_for_focus(page, "new-comment-body")
+    body = page.locator("#new-comment-body")
+    assert body.get_attribute("aria-describedby") == "new-comment-error"
+    assert "Write something" in page.locator("#new-comment-error").inner_text()
+    assert page.url.endswith(url)
+    body.fill("Now with words.")
+    page.get_by_role("button", name="Post comment").click()
+    posted = page.locator("#comments article.comment", has_text="Now with words.")
+    posted.wait_for()
+    assert Comment.objects.filter(clause=clause).count() == 1
+    assert [p for p in problems if "400" not in p] == []
+
+
 def _busy_clause(world: World, clause: Clause) -> None:
     """Quotes, a reply, reactions from every group, a flag and a disposition."""
     comments = _quoted(world, clause)

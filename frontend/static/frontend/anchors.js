@@ -169,6 +169,22 @@
   window.addEventListener("hashchange", focusTarget);
   document.addEventListener("DOMContentLoaded", focusTarget);
 
+  // 4. A new comment posted with htmx: load the page at it (a reload when only the fragment
+  //    differs, since changing the fragment alone would not fetch the new comment).
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail.xhr;
+    var posted = xhr && xhr.getResponseHeader("X-Comment-Posted");
+    if (!posted) {
+      return;
+    }
+    var target = new URL(posted, window.location.href);
+    var here = window.location;
+    window.location.assign(target.href);
+    if (target.pathname === here.pathname && target.search === here.search) {
+      window.location.reload();
+    }
+  });
+
   document.addEventListener("htmx:beforeSwap", function (event) {
     var xhr = event.detail.xhr;
     if (xhr && xhr.getResponseHeader("X-Comment-Partial") && (xhr.status === 400 || xhr.status === 403 || xhr.status === 429)) {

@@ -148,9 +148,10 @@ def clause_comments(request: HttpRequest, clause_id: int) -> HttpResponse:
         return too_many(response, error)
     messages.success(request, "Your comment is posted.")
     if htmx(request):
-        # A whole-page load at the new comment: where it lands depends on the thread's order.
-        response = HttpResponse()
-        response["HX-Redirect"] = next_url(request, comment)
+        # A whole-page load at the new comment (anchors.js), wherever the thread's order puts it;
+        # not HX-Redirect, which only scrolls when the page is already the target.
+        response = HttpResponse(status=204)
+        response["X-Comment-Posted"] = next_url(request, comment)
         return response
     return redirect(next_url(request, comment))
 

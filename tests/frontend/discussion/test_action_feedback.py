@@ -121,4 +121,5 @@ def test_a_comment_posted_with_htmx_loads_the_page_at_it(world: World, clause: C
     url = f"/clauses/{clause.pk}/comments/"
     response = page_client(world.policymaker).post(url, {"next": url, "body": "Hi."}, **HX)
     posted = Comment.objects.get(clause=clause)
-    assert response["HX-Redirect"] == f"{url}#comment-{posted.pk}"
+    assert response.status_code == 204
+    assert response["X-Comment-Posted"] == f"{url}#comment-{posted.pk}"

@@ -6,6 +6,7 @@ delegate and as an organizer."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -182,7 +183,7 @@ def _busy_clause(world: World, clause: Clause) -> None:
 
 
 @pytest.mark.parametrize("who", ["anonymous", "industry", "organizer"])
-def test_clause_page_is_clean_and_large_enough_at_both_widths(
+def test_comment_pages_are_clean_and_large_enough_at_both_widths(
     world: World, clause: Clause, browser_page: Any, who: str
 ) -> None:
     page, problems = browser_page
@@ -191,10 +192,16 @@ def test_clause_page_is_clean_and_large_enough_at_both_widths(
         sign_in(page, getattr(world, who).email)
     axe: dict[str, list[str]] = {}
     small: dict[str, list[str]] = {}
-    for width in (390, 1280):
+    top = Comment.objects.filter(clause=clause, parent=None).order_by("id").first()
+    assert top is not None
+    pages = {
+        "clause page": f"/clauses/{clause.pk}/comments/",
+        "thread": f"/comments/{top.pk}/thread/",
+    }
+    for (name, url), width in itertools.product(pages.items(), (390, 1280)):
         page.set_viewport_size({"width": width, "height": 900})
-        page.goto(f"/clauses/{clause.pk}/comments/")
-        label = f"{who} at {width} px"
+        page.goto(url)
+        label = f"{name}, {who} at {width} px"
         check_axe(page, label, axe)
         check_target_sizes(page, label, small)
         assert page.evaluate("document.documentElement.scrollWidth") <= width, label

@@ -151,6 +151,11 @@
     if (quote && quote.value) {
       showPreview(quote.value);
     }
+    // A refused comment re-shown by a whole-page answer: continue at the field in error.
+    var invalid = form && form.querySelector("[aria-invalid='true']");
+    if (invalid) {
+      invalid.focus();
+    }
   });
 
   // 3. A quote's link lands on its mark (and a mark's link on its comment): the target takes

@@ -87,13 +87,17 @@ def test_a_reply_takes_focus_and_is_announced(world: World, comment: Comment) ->
         ("react", {"stance": "agree"}, 'value="agree"'),
         ("edit", {"body": "Too slow, really."}, "<summary"),
         ("delete", {}, "<article"),
+        ("moderate", {"action": "hide", "reason": "Off topic"}, "<summary"),
+        ("disposition", {"outcome": "noted", "response": "Thanks."}, "<summary"),
     ],
 )
 def test_the_control_pressed_keeps_focus(
     world: World, comment: Comment, action: str, data: dict[str, str], focused: str
 ) -> None:
-    who = world.industry if action == "react" else world.policymaker
-    status, html = _hx_post(page_client(who), f"/comments/{comment.pk}/{action}/", **data)
+    who = {"react": world.industry, "moderate": world.organizer, "disposition": world.organizer}
+    status, html = _hx_post(
+        page_client(who.get(action, world.policymaker)), f"/comments/{comment.pk}/{action}/", **data
+    )
     assert status == 200 and _live(html)
     assert focused in _focused(html)
 
@@ -123,3 +127,14 @@ def test_a_comment_posted_with_htmx_loads_the_page_at_it(world: World, clause: C
     posted = Comment.objects.get(clause=clause)
     assert response.status_code == 204
     assert response["X-Comment-Posted"] == f"{url}#comment-{posted.pk}"
+
+
+def test_without_javascript_a_blank_comment_re_shows_the_form_at_its_place(
+    world: World, clause: Clause
+) -> None:
+    url = f"/clauses/{clause.pk}/comments/"
+    response = page_client(world.policymaker).post(url, {"next": url, "body": "  "})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert f'action="{url}#new-comment"' in html
+    assert 'aria-invalid="true" aria-describedby="new-comment-error"' in html

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from deliberation.discussion import services
 from deliberation.models import Clause
@@ -119,3 +121,19 @@ def test_a_quote_growing_past_the_limit_is_refused_not_truncated(world: World) -
     )
     assert response.status_code == 400
     assert not clause.comments.exists()
+
+
+WORDS = ["the", "parties", "verify", "compliance", "through", "audits", "every", "year"]
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, len(WORDS) - 1), st.integers(1, 4)), min_size=1, max_size=5)
+)
+def test_any_quotes_keep_the_text_and_each_gets_one_mark(picks: list[tuple[int, int]]) -> None:
+    sentence = " ".join(WORDS)
+    quotes = [(" ".join(WORDS[at : at + n]), key) for key, (at, n) in enumerate(picks, 1)]
+    html = mark_quotes(f"<p>{sentence}</p>", quotes)
+    assert re.sub(r"<[^>]+>", "", html) == sentence
+    assert html.count("<mark") == html.count("</mark>")
+    for _quote, key in quotes:
+        assert html.count(f'id="mark-{key}"') == 1

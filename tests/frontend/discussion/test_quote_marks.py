@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from deliberation.discussion import services
-from deliberation.models import Clause
+from deliberation.models import Clause, Comment
 from deliberation.text import services as text_services
 from frontend.templatetags.comment_tags import mark_quotes
 from tests.conftest import World, client_for
@@ -137,3 +137,23 @@ def test_any_quotes_keep_the_text_and_each_gets_one_mark(picks: list[tuple[int, 
     assert html.count("<mark") == html.count("</mark>")
     for _quote, key in quotes:
         assert html.count(f'id="mark-{key}"') == 1
+
+
+def test_quotes_stored_before_snapping_are_grown_to_whole_words(
+    world: World, clause: Clause
+) -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    comment = services.comment_post(
+        actor=world.policymaker,
+        clause=clause,
+        body="Old.",
+        anchor={"paragraph": 0, "quote": "verify compliance"},
+    )
+    Comment.objects.filter(pk=comment.pk).update(anchor_quote="arties verify compliance throu")
+    migration = import_module("deliberation.migrations.0017_comment_ux")
+    migration.snap_stored_quotes(apps, None)
+    comment.refresh_from_db()
+    assert comment.anchor_quote == "parties verify compliance through"

@@ -119,6 +119,15 @@ def test_flag_and_reply_confirm_themselves_and_keep_focus(
     assert _live(page) == "Thank you: the organizers will review it."
     assert page.locator(f"#comment-{top.pk} .action-flag").count() == 0
 
+    agree = page.locator(f"#comment-{top.pk} > .reactions button[value='agree']")
+    agree.focus()
+    page.keyboard.press("Enter")
+    page.locator(
+        f"#comment-{top.pk} > .reactions button[value='agree'][aria-pressed='true']"
+    ).wait_for()
+    assert page.evaluate("document.activeElement.value") == "agree"
+    assert _live(page) == "Your reaction is recorded."
+
     page.locator(f"#comment-{top.pk} .action-reply summary").click()
     page.locator(f"#reply-{top.pk}-body").fill("Audits need thirty days.")
     page.locator(f"#comment-{top.pk} .action-reply button[type=submit]").click()
@@ -179,6 +188,9 @@ def _busy_clause(world: World, clause: Clause) -> None:
     services.comment_flag(actor=world.industry, comment=comments[1], reason="Off topic")
     services.disposition_set(
         actor=world.organizer, comment=top, outcome="noted", response="Thank you."
+    )
+    services.comment_moderate(
+        actor=world.organizer, comment=comments[2], action="hide", reason="Off topic"
     )
 
 

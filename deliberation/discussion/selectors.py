@@ -187,6 +187,11 @@ class Node:
         return any(self.can.values())
 
     @property
+    def flagged(self) -> bool:
+        """Whether the reader flagged it: annotated by the selector, no query per comment."""
+        return bool(getattr(self.comment, "flagged_by_viewer", False))
+
+    @property
     def is_top_level(self) -> bool:
         return self.comment.parent_id is None
 

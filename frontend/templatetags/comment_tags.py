@@ -88,41 +88,55 @@ def _find(text: str, quote: str) -> tuple[int, int] | None:
 
 
 def _ranges(text: str, quotes: Iterable[tuple[str, int]]) -> list[tuple[int, int, int]]:
-    """Non-overlapping (start, end, comment id) ranges, earliest comment first on overlap."""
+    """(start, end, comment id) of each quote found, grown to whole words, earliest comment
+    first. Quotes may overlap; ``anchors.segments`` cuts them into pieces."""
     found = []
     for quote, comment_id in quotes:
         hit = _find(text, quote)
         if hit:
-            found.append((hit[0], hit[1], comment_id))
-    taken: list[tuple[int, int, int]] = []
-    for start, end, comment_id in sorted(found, key=lambda r: r[2]):
-        if all(end <= s or start >= e for s, e, _ in taken):
-            taken.append((start, end, comment_id))
-    return sorted(taken)
+            start, end = anchors.snap_span(text, *hit)
+            found.append((start, end, comment_id))
+    return sorted(found, key=lambda r: r[2])
 
 
-def _mark(text: str, comment_id: int, first: bool, in_link: bool) -> str:
-    """One piece of a marked quote. The first piece carries the id the comment links back to;
-    inside a link of the text itself the mark cannot hold another link."""
-    ident = f' id="mark-{comment_id}"' if first else ""
-    inner = html.escape(text, quote=False)
-    if not in_link:
-        inner = f'<a href="#comment-{comment_id}" class="anchor-link">{inner}</a>'
-    return (
-        f'<mark class="anchor-mark" data-comment="{comment_id}"{ident}'
-        f' title="Quoted in comment {comment_id}">{inner}</mark>'
-    )
+def _open_marks(keys: tuple[int, ...], link: int | None, started: set[int]) -> str:
+    """Nested ``<mark>`` start tags, one per quote covering a piece (so each quote's first
+    piece can carry its own ``id``), and the link to ``link``'s comment innermost."""
+    out = []
+    for key in keys:
+        ident = f' id="mark-{key}" tabindex="-1"' if key not in started else ""
+        started.add(key)
+        out.append(
+            f'<mark class="anchor-mark" data-comment="{key}"{ident}'
+            f' title="Quoted in comment {key}">'
+        )
+    if link is not None:
+        out.append(f'<a href="#comment-{link}" class="anchor-link">')
+    return "".join(out)
+
+
+def _piece(
+    text: str, keys: tuple[int, ...], lengths: dict[int, int], *, in_link: bool, started: set[int]
+) -> str:
+    """One piece of text covered by ``keys``' quotes. It links to the most specific of them
+    (the shortest quote); inside a link of the text itself a mark cannot hold another link."""
+    link = None if in_link else min(keys, key=lambda k: (lengths[k], k))
+    close = ("" if link is None else "</a>") + "</mark>" * len(keys)
+    return _open_marks(keys, link, started) + html.escape(text, quote=False) + close
 
 
 def mark_quotes(sanitized: str, quotes: list[tuple[str, int]]) -> str:
-    """Wrap each quote's text in ``<mark>`` pieces inside already sanitized HTML."""
+    """Wrap each quote's text in ``<mark>`` pieces inside already sanitized HTML; where quotes
+    overlap, the marks nest, and every quote's first piece has the id ``mark-<comment>``."""
     tokens = _tokens(sanitized)
     text = "".join(value for kind, value in tokens if kind == "text")
     ranges = _ranges(text, quotes)
     if not ranges:
         return sanitized
+    lengths = {key: end - start for start, end, key in ranges}
+    pieces = anchors.segments(ranges)
     out: list[str] = []
-    offset, links, started = 0, 0, set()
+    offset, links, started = 0, 0, set[int]()
     for kind, value in tokens:
         if kind != "text":
             links += 1 if kind == "start:a" else -1 if kind == "end:a" else 0
@@ -130,13 +144,12 @@ def mark_quotes(sanitized: str, quotes: list[tuple[str, int]]) -> str:
             continue
         end_of_node = offset + len(value)
         cut = offset
-        for start, end, comment_id in ranges:
+        for start, end, keys in pieces:
             lo, hi = max(start, offset), min(end, end_of_node)
             if lo >= hi:
                 continue
             out.append(html.escape(text[cut:lo], quote=False))
-            out.append(_mark(text[lo:hi], comment_id, comment_id not in started, links > 0))
-            started.add(comment_id)
+            out.append(_piece(text[lo:hi], keys, lengths, in_link=links > 0, started=started))
             cut = hi
         out.append(html.escape(text[cut:end_of_node], quote=False))
         offset = end_of_node
@@ -161,8 +174,8 @@ def clause_text(
 ) -> SafeString:
     """The clause text as one block per paragraph (``data-paragraph`` = its 0-based index, the
     index anchors use). ``comment_anchors`` ({paragraph, quote, comment}) are marked in the text
-    and link to their comment (``#comment-<id>``); the first mark has id ``mark-<id>``. §n links
-    to ``crossrefs[n]`` when given."""
+    and link to their comment (``#comment-<id>``); each quote's first mark has id
+    ``mark-<id>``. §n links to ``crossrefs[n]`` when given."""
     parts = anchors.paragraphs(text)
     quotes = _quotes_by_paragraph(comment_anchors)
     return format_html_join(

@@ -165,7 +165,10 @@ def test_refused_reply_shows_its_message_inline(world: World, browser_page: Any)
     message = page.locator(f"#comment-{comment.pk}-error")
     message.wait_for()
     assert "at most 10,000 characters" in message.inner_text()
-    assert page.evaluate("document.activeElement.id") == f"comment-{comment.pk}-error"
+    # Focus is on the field in error, which names the message (issue 13).
+    assert page.evaluate("document.activeElement.id") == f"reply-{comment.pk}-body"
+    field = page.locator(f"#reply-{comment.pk}-body")
+    assert field.get_attribute("aria-describedby") == f"comment-{comment.pk}-error"
     # The expected 400 shows up twice (our response log and Chromium's console); nothing else.
     assert len(problems) == 2 and all("400" in p for p in problems), problems
 

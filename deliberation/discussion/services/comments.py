@@ -115,7 +115,12 @@ def _anchor(version: ClauseVersion, anchor: Any) -> tuple[int | None, str]:
     problem = anchors.anchor_error(version.text, paragraph, quote)
     if problem:
         raise DomainError(problem[1], field=problem[0])
-    return paragraph, quote or ""
+    assert isinstance(paragraph, int) and isinstance(quote, str)
+    # A selection that cuts a word is stored as whole words: a quote reads as the text does.
+    quote = anchors.snap_quote(anchors.paragraphs(version.text)[paragraph], quote)
+    if len(quote) > anchors.MAX_QUOTE:
+        raise DomainError("Quote at most 1,000 characters.", field="anchor.quote")
+    return paragraph, quote
 
 
 def _create_comment(

@@ -1,9 +1,10 @@
 // Progressive enhancement for comment threads; every page works without this file.
 // 1. Select words in the clause text (#clause-text .clause-paragraph) and choose "Comment on
-//    this": the new-comment form gets the paragraph and the quote (the same fields its
-//    no-JavaScript paragraph picker fills by hand).
-// 2. htmx: a comment's refused action (409, 429, or the service's 403) comes back as the
-//    comment's partial with the message; swap it in and move focus to the message.
+//    this": the new-comment form gets the paragraph and the quote, grown to whole words (the
+//    same fields its no-JavaScript paragraph picker fills by hand).
+// 2. htmx: a comment's refused action (400, 409, 429, or the service's 403) comes back as the
+//    comment's partial with the message; swap it in and move focus to the field in error (or
+//    to the message when no field is at fault).
 (function () {
   "use strict";
   var button = null;
@@ -19,6 +20,30 @@
     return element ? element.closest("#clause-text .clause-paragraph") : null;
   }
 
+  // A selection that cuts a word ("arties verify compliance throu") is grown to whole words,
+  // as the server stores it: the selected span is located in the paragraph's text and widened.
+  var WORD = /[\p{L}\p{N}]/u;
+
+  function offsetIn(paragraph, container, offset) {
+    var before = document.createRange();
+    before.setStart(paragraph, 0);
+    before.setEnd(container, offset);
+    return before.toString().length;
+  }
+
+  function wholeWords(paragraph, range) {
+    var text = paragraph.textContent;
+    var start = offsetIn(paragraph, range.startContainer, range.startOffset);
+    var end = offsetIn(paragraph, range.endContainer, range.endOffset);
+    while (start > 0 && WORD.test(text.charAt(start - 1)) && WORD.test(text.charAt(start))) {
+      start -= 1;
+    }
+    while (end < text.length && end > 0 && WORD.test(text.charAt(end - 1)) && WORD.test(text.charAt(end))) {
+      end += 1;
+    }
+    return text.slice(start, end);
+  }
+
   function currentAnchor() {
     var selection = window.getSelection();
     if (!selection || selection.rangeCount === 0 || selection.isCollapsed) {
@@ -29,7 +54,7 @@
     if (!paragraph || paragraph !== paragraphOf(range.endContainer)) {
       return null;
     }
-    var quote = selection.toString().replace(/\s+/g, " ").trim();
+    var quote = wholeWords(paragraph, range).replace(/\s+/g, " ").trim();
     if (!quote || quote.length > 1000) {
       return null;
     }
@@ -126,23 +151,64 @@
     if (quote && quote.value) {
       showPreview(quote.value);
     }
+    // A refused comment re-shown by a whole-page answer: continue at the field in error.
+    var invalid = form && form.querySelector("[aria-invalid='true']");
+    if (invalid) {
+      invalid.focus();
+    }
+  });
+
+  // 3. A quote's link lands on its mark (and a mark's link on its comment): the target takes
+  //    focus, so keyboard and screen-reader users continue from there.
+  function focusTarget() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    if (!/^(mark|comment)-\d+$/.test(id)) {
+      return;
+    }
+    var target = document.getElementById(id);
+    if (target) {
+      target.focus({ preventScroll: true });
+      target.scrollIntoView({ block: "center" });
+    }
+  }
+  window.addEventListener("hashchange", focusTarget);
+  document.addEventListener("DOMContentLoaded", focusTarget);
+
+  // 4. A new comment posted with htmx: load the page at it (a reload when only the fragment
+  //    differs, since changing the fragment alone would not fetch the new comment).
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail.xhr;
+    var posted = xhr && xhr.getResponseHeader("X-Comment-Posted");
+    if (!posted) {
+      return;
+    }
+    var target = new URL(posted, window.location.href);
+    var here = window.location;
+    window.location.assign(target.href);
+    if (target.pathname === here.pathname && target.search === here.search) {
+      window.location.reload();
+    }
   });
 
   document.addEventListener("htmx:beforeSwap", function (event) {
     var xhr = event.detail.xhr;
-    if (xhr && xhr.getResponseHeader("X-Comment-Partial") && (xhr.status === 403 || xhr.status === 429)) {
+    if (xhr && xhr.getResponseHeader("X-Comment-Partial") && (xhr.status === 400 || xhr.status === 403 || xhr.status === 429)) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }
   });
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
-    if (!target || !target.id || target.id.indexOf("comment-") !== 0) {
+    if (!target || !target.id || (target.id.indexOf("comment-") !== 0 && target.id !== "new-comment")) {
       return;
     }
     var swapped = document.getElementById(target.id) || target;
+    // The field in error (it names the message with aria-describedby), else the message.
+    var field = swapped.querySelector("[aria-invalid='true']");
     var message = swapped.querySelector(".errorlist[role='alert']");
-    if (message) {
+    if (field) {
+      field.focus();
+    } else if (message) {
       message.setAttribute("tabindex", "-1");
       message.focus();
     }

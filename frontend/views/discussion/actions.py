@@ -1,9 +1,11 @@
 """The POST actions on one comment: reply, edit, delete, react, flag, moderate, dispose.
 
 Every action is a plain POST form that redirects back (POST/redirect/GET); with htmx it answers
-with the comment's partial, swapped in place. The comment is fetched and authorized with the
-action's need (404 / 403, as the API); a refusal by the service re-shows the form with its
-message and status, in the swapped partial (htmx) or on the comment's thread page.
+with the comment's partial, swapped in place, naming what takes focus (the control pressed, or
+the new reply) and what the page's live region announces. The comment is fetched and
+authorized with the action's need (404 / 403, as the API); a refusal by the service re-shows
+the form with its message and status, in the swapped partial (htmx) or on the comment's thread
+page.
 """
 
 from __future__ import annotations
@@ -39,14 +41,27 @@ def _base_depth(request: HttpRequest) -> int | None:
         return None
 
 
+def _focus(action: str, comment: Comment, result: Any, request: HttpRequest) -> dict[str, Any]:
+    """What takes focus after the swap: the new reply (or, past the nesting limit, the link
+    that continues its thread), the stance pressed, or the control the action came from."""
+    if action == "reply" and isinstance(result, Comment):
+        return {"comment": result.pk, "on": "comment", "parent": comment.pk}
+    if action == "react":
+        return {"comment": comment.pk, "stance": request.POST.get("stance", "")}
+    return {"comment": comment.pk, "on": "comment" if action == "delete" else action}
+
+
 def _render_node(
     request: HttpRequest,
     comment: Comment,
     *,
     error: dict[str, Any] | None = None,
     status: int = 200,
+    focus: dict[str, Any] | None = None,
+    announce: str = "",
 ) -> HttpResponse:
-    """The comment's partial (with its replies) for an htmx swap."""
+    """The comment's partial (with its replies) for an htmx swap, with ``announce`` for the
+    live region."""
     base = _base_depth(request)
     viewer = selectors.viewer_for(request.user, comment.clause)
     errors = {comment.pk: error} if error else {}
@@ -60,9 +75,11 @@ def _render_node(
         "next_url": target,
         "base": base if base is not None else comment.depth,
         "mark_base": reverse("clause_comments", args=[comment.clause_id]) if on_thread_page else "",
+        "focus_after": focus or {},
+        "announce": announce,
         **disposition_choices(viewer, comment.clause),
     }
-    response = render(request, "frontend/comments/comment.html", context, status=status)
+    response = render(request, "frontend/comments/action_result.html", context, status=status)
     # anchors.js swaps refusals (403/429) in only when they are this partial, not an error page.
     response["X-Comment-Partial"] = str(comment.pk)
     return response
@@ -102,7 +119,8 @@ def _act(
     except DomainError as error:
         return _refused(request, comment, action, error)
     if htmx(request):
-        return _render_node(request, comment)
+        focus = _focus(action, comment, result, request)
+        return _render_node(request, comment, focus=focus, announce=done)
     messages.success(request, done)
     # Back at the comment, or at the new reply.
     return redirect(next_url(request, result if isinstance(result, Comment) else comment))

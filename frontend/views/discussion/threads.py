@@ -24,7 +24,7 @@ from deliberation.discussion.permissions import access_comment, can_sort_threads
 from deliberation.discussion.selectors import Viewer
 from deliberation.models import Amendment, Clause, ClauseVersion, Comment, Disposition
 from deliberation.text.permissions import access_clause
-from frontend.views import signed_in_user
+from frontend.views import htmx, signed_in_user
 from frontend.views.discussion.limits import check_rate, too_many
 
 
@@ -163,8 +163,16 @@ def clause_comments(request: HttpRequest, clause_id: int) -> HttpResponse:
         response = _render_clause_page(
             request, clause, status=error.status, new_comment=new_comment
         )
+        # With htmx the form is picked out of the page and swapped in place (anchors.js).
+        response["X-Comment-Partial"] = "new"
         return too_many(response, error)
     messages.success(request, "Your comment is posted.")
+    if htmx(request):
+        # A whole-page load at the new comment (anchors.js), wherever the thread's order puts it;
+        # not HX-Redirect, which only scrolls when the page is already the target.
+        response = HttpResponse(status=204)
+        response["X-Comment-Posted"] = next_url(request, comment)
+        return response
     return redirect(next_url(request, comment))
 
 

@@ -198,7 +198,7 @@ def test_reactions_count_overall_and_per_group_and_mine_is_pressed(
         r'value="agree"[^>]*aria-pressed="true">Agree <span class="reaction-count">1', html
     )
     assert 'value="disagree" class="reaction reaction-disagree" aria-pressed="false"' in html
-    assert '<th scope="row">Industry</th>' in html
+    assert '<span class="group-name">Industry</span>' in html
     assert "1 agree · 0 disagree · 0 pass" in html
     assert "0 agree · 1 disagree · 0 pass" in html
     assert '<rect class="bar-agree" x="0.00" y="0" width="100.00"' in html

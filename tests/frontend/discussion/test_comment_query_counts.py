@@ -134,3 +134,26 @@ def test_comment_page_queries_do_not_grow_with_comments(
     ids = grow(world, drafting, size)
     url = path.format(clause=drafting.trigger.pk, slug=drafting.framework.slug, **ids)
     assert count(world, actor, url) == expected
+
+
+FLAGGER_PAGES = [
+    ("/clauses/{clause}/comments/", CLAUSE_PAGE_MEMBER),
+    ("/comments/{first_flagged}/thread/", THREAD_PAGE_MEMBER),
+]
+
+
+@pytest.mark.parametrize("size", [10, 2000])
+@pytest.mark.parametrize(("path", "expected"), FLAGGER_PAGES)
+def test_the_flagged_state_costs_no_query_per_comment(
+    db: Any, path: str, expected: int, size: int
+) -> None:
+    # grow() has the observer flag some top-level comments: they show "You flagged this".
+    world = make_world()
+    drafting = make_drafting(world)
+    ids = grow(world, drafting, size)
+    flagged = Flag.objects.filter(user=world.observer, comment__status="visible").order_by("id")
+    first_flagged = flagged.values_list("comment_id", flat=True).first()
+    url = path.format(clause=drafting.trigger.pk, first_flagged=first_flagged, **ids)
+    assert count(world, "observer", url) == expected
+    html = page_client(world.observer).get(url).content.decode()
+    assert "You flagged this" in html

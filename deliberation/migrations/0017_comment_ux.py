@@ -28,6 +28,6 @@ def snap_stored_quotes(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("deliberation", "0013_summary")]
+    dependencies = [("deliberation", "0014_framework_phases")]
 
     operations = [migrations.RunPython(snap_stored_quotes, migrations.RunPython.noop)]

@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('convene', '0011_outbox_claim_token'),
-        ('deliberation', '0014_framework_phases'),
+        ('deliberation', '0017_comment_ux'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -14,10 +14,11 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint schema schema-update migrations-check bench-reader bench-fanout bench-summary
+.PHONY: help venv run reset test lint schema schema-update migrations-check bench-reader bench-fanout bench-summary
 
 help:
 	@echo "make run               migrate, load demo data, serve on http://127.0.0.1:8000"
+	@echo "make reset             delete the demo's SQLite database (var/db.sqlite3); make run starts afresh"
 	@echo "make test              run the test suite (PYTEST_ARGS=..., PYTEST_WORKERS=$(PYTEST_WORKERS))"
 	@echo "make lint              ruff check, ruff format --check and mypy"
 	@echo "make schema            validate the served OpenAPI schema; check docs/openapi.json is it"
@@ -39,6 +40,9 @@ run: venv
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
 	$(MANAGE) runserver 127.0.0.1:8000
+
+reset:
+	rm -f var/db.sqlite3
 
 test: venv
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)

@@ -38,6 +38,12 @@ STATEFUL_FIELDS: dict[str, dict[str, str]] = {
         "and name (Django's password validators, a list of common passwords)",
         "display_name": "needed for a new account only",
     },
+    "PATCH /api/v1/frameworks/{slug}/": {
+        "consultation_opens_at": "must be before the close (given or stored)",
+        "consultation_closes_at": "must be after the opening and not after the planned vote "
+        "(given or stored)",
+        "voting_planned_at": "must be at or after the consultation's close (given or stored)",
+    },
     "POST /api/v1/frameworks/{slug}/clauses/": {"spec": KIND_SPEC + ", the kind in the body"},
     "PATCH /api/v1/clauses/{id}/": {
         "spec": KIND_SPEC,

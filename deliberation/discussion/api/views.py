@@ -101,12 +101,7 @@ class CommentListView(generics.ListAPIView):
         if top_level is not None and TRUTH[top_level]:
             queryset = queryset.filter(parent=None)
         if self.order is not ordering.DEFAULT:
-            if {"parent", "root"} & set(self.request.query_params):
-                raise DomainError(
-                    "sort orders threads (top-level comments); read a thread with root "
-                    "in the default order.",
-                    field="sort",
-                )
+            # The orders rank threads by their top comment's figures: replies are not listed.
             queryset = queryset.filter(parent=None)
         return queryset
 
@@ -134,8 +129,8 @@ class CommentListView(generics.ListAPIView):
                     "the order of the threads: "
                     + "; ".join(f"`{o.key}`: {o.label.lower()}" for o in ordering.ORDERS.values())
                     + " (organizers only). Any order but `oldest` lists threads (top-level "
-                    "comments) only, pages forward only, and cannot be combined with `parent` "
-                    "or `root`."
+                    "comments) only, and pages forward only; with `parent` the list is empty "
+                    "and with `root` it is that thread's top comment."
                 ),
             ),
         ]

@@ -7,7 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from convene.api.fields import SingleLineCharField, StrictCharField
+from convene.api.fields import Rfc3339DateTimeField, SingleLineCharField, StrictCharField
 from convene.api.serializers import SlugInputField, UserBriefSerializer
 from convene.models import Convening
 from convene.text import render_markdown
@@ -240,16 +240,16 @@ class FrameworkInputSerializer(serializers.Serializer):
 class FrameworkUpdateSerializer(serializers.Serializer):
     title = SingleLineCharField(max_length=200, required=False)
     preamble = StrictCharField(max_length=50_000, required=False, allow_blank=True)
-    consultation_opens_at = serializers.DateTimeField(
+    consultation_opens_at = Rfc3339DateTimeField(
         required=False, allow_null=True, help_text="When the consultation opens (null: unset)."
     )
-    consultation_closes_at = serializers.DateTimeField(
+    consultation_closes_at = Rfc3339DateTimeField(
         required=False,
         allow_null=True,
         help_text="When the consultation closes: after it, commenting and proposing are refused "
         "(409). Must be after the opening.",
     )
-    voting_planned_at = serializers.DateTimeField(
+    voting_planned_at = Rfc3339DateTimeField(
         required=False,
         allow_null=True,
         help_text="When voting is planned; at or after the consultation's close.",

@@ -58,7 +58,7 @@ def test_a_reply_reaches_the_parents_author_in_the_inbox_and_by_one_email(
         # Another sweep finds nothing left to send.
         assert outbox_relay.delay().get(timeout=TASK_TIMEOUT) == 0
     [item] = Notification.objects.filter(recipient=w.policymaker)
-    assert item.target_url.endswith(f"#comment-{reply.pk}")
+    assert item.target_url.endswith(f"/comments/{reply.pk}/")
     [message] = smtp.to(w.policymaker.email)
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     text = next(
@@ -66,7 +66,7 @@ def test_a_reply_reaches_the_parents_author_in_the_inbox_and_by_one_email(
         for part in message.walk()
         if part.get_content_type() == "text/plain"
     )
-    assert f"#comment-{reply.pk}" in text
+    assert f"/comments/{reply.pk}/" in text
     assert EmailOutbox.objects.filter(sent_at=None).count() == 0
 
 

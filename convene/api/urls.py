@@ -53,7 +53,11 @@ urlpatterns = [
     # split view serves Swagger UI's start-up script from a URL of its own.
     path(
         "docs/",
-        REFERENCE_CSP(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        REFERENCE_CSP(
+            SpectacularSwaggerSplitView.as_view(
+                url_name="api-schema", template_name="api/swagger_ui.html"
+            )
+        ),
         name="api-docs",
     ),
     path(

@@ -6,6 +6,7 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
 from frontend.views.people import account, convenings, invitations, members, notifications
+from frontend.views.reference.guide import api_guide
 from frontend.views.text import frameworks as drafting
 from frontend.views.text import proposals as drafting_proposals
 from frontend.views.text import reading
@@ -15,6 +16,7 @@ lazy_static = lazy(static, str)
 
 urlpatterns = [
     path("", convenings.home, name="home"),
+    path("api/v1/guide/", api_guide, name="api_guide"),
     # Browsers ask for /favicon.ico on pages that name no icon (e.g. a plain error page).
     path(
         "favicon.ico", RedirectView.as_view(url=lazy_static("frontend/favicon.svg"), permanent=True)

@@ -1,5 +1,6 @@
 """A target-size check for browser tests (WCAG 2.2 "target size, minimum"): every visible
-interactive element is at least 24x24 CSS px, unless it is a link inline in a sentence."""
+interactive element is at least 24x24 CSS px, unless it is a link inline in a sentence or a
+control whose label, clicked in its place, makes up the size."""
 
 from __future__ import annotations
 
@@ -24,6 +25,16 @@ _UNDERSIZED = """(min) => {
     const all = (block.textContent || "").replace(/\\s+/g, "");
     return all.length > own.length;
   };
+  // A checkbox or radio button's label is part of its target: clicking it toggles the control.
+  const labelled = (el, box, min) => {
+    for (const label of el.labels || []) {
+      const own = label.getBoundingClientRect();
+      const width = Math.max(box.right, own.right) - Math.min(box.left, own.left);
+      const height = Math.max(box.bottom, own.bottom) - Math.min(box.top, own.top);
+      if (width >= min && height >= min) return true;
+    }
+    return false;
+  };
   const name = (el) => {
     const id = el.id ? "#" + el.id : "";
     const cls = el.classList.length ? "." + [...el.classList].join(".") : "";
@@ -40,6 +51,7 @@ _UNDERSIZED = """(min) => {
     if (box.width <= 1 && box.height <= 1) continue;  // visually hidden, not a target
     if (box.width >= min && box.height >= min) continue;
     if (inText(el)) continue;
+    if (labelled(el, box, min)) continue;
     found.push(`${name(el)} (${Math.round(box.width)}x${Math.round(box.height)})`);
   }
   return found;

@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "frontend.middleware.HtmxLoginRedirectMiddleware",
+    # Pages in the reader's time zone, kept in the session (frontend/timezones.py).
+    "frontend.timezones.TimeZoneMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Last: turns a sign-in that django-axes locked out into its answer (convene.signin).
     "axes.middleware.AxesMiddleware",

@@ -11,12 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 
 from convene.errors import DomainError
 from deliberation.models import ClauseKind
 from deliberation.text import specs
 from deliberation.text.services.common import SpecError
 from frontend.forms import SingleLineField
+from frontend.timezones import current_zone
 
 SPEC_KINDS = [kind for kind in ClauseKind.values if specs.has_spec(kind)]
 MARKDOWN_HELP = "Markdown: *emphasis*, **strong**, lists, links. No images or HTML."
@@ -146,7 +148,7 @@ def _moment(label: str, help_text: str) -> forms.DateTimeField:
         required=False,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text=f"{help_text} In UTC; leave empty if not set.",
+        help_text=format_lazy("{} In {}; leave empty if not set.", help_text, current_zone()),
     )
 
 

@@ -15,6 +15,7 @@ from convene.notifications import inbox, mail
 from convene.notifications.models import TIME_ZONES, Category, Mode, Notification
 from convene.notifications.selectors import inbox_items, unread_count
 from deliberation import attention
+from frontend.timezones import remember_time_zone
 from frontend.views import htmx, signed_in_user
 
 PAGE = 30
@@ -113,6 +114,8 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             status, error = exc.status, exc
         else:
+            if changes["timezone"]:
+                remember_time_zone(request, changes["timezone"])
             messages.success(request, "Notification settings saved.")
             return redirect("notification_settings")
     prefs = inbox.settings_of(user)

@@ -22,6 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import quote_etag
 
@@ -101,7 +102,9 @@ def edition_response(*, personal: bool) -> Callable[[View], View]:
         ) -> HttpResponse:
             latest, shown = _stamps(slug, int(number) if number is not None else None)
             shareable = not personal or _shareable(request)
-            reader = "public" if shareable else f"user-{request.user.pk}"
+            # A signed-in reader's page shows times in their zone: a new zone, a new ETag.
+            zone = timezone.get_current_timezone_name()
+            reader = "public" if shareable else f"user-{request.user.pk}-{zone}"
             etag = _etag(request, latest, shown, reader)
             not_modified = get_conditional_response(request, etag=etag)
             if not_modified is not None:

@@ -6,13 +6,15 @@ among alternatives. They check the shape of the input and put each problem next 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.utils.text import format_lazy
 
 from deliberation.models import Motion, VotingRound
 from deliberation.voting import tally
 from frontend.forms import SingleLineField
+from frontend.timezones import current_zone
 
 THRESHOLDS = [
     (tally.Threshold.SIMPLE.value, "Simple majority (more than half of votes cast)"),
@@ -44,12 +46,15 @@ SECRET_LIMITS = (
 )
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
 
 def normalized_text(value: str) -> str:
     return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _datetime_field(label: str, help_text: str) -> forms.DateTimeField:
+def _datetime_field(label: StrOrPromise, help_text: str) -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
         required=False,
@@ -155,11 +160,11 @@ class RoundForm(forms.Form):
         help_text=SECRET_LIMITS,
     )
     opens_at = _datetime_field(
-        "Opens at (UTC)",
+        format_lazy("Opens at ({})", current_zone()),
         "Optional: the round opens itself at this time. Leave empty to open it by hand.",
     )
     closes_at = _datetime_field(
-        "Closes at (UTC)",
+        format_lazy("Closes at ({})", current_zone()),
         "Optional: the round closes itself at this time. Leave empty to close it by hand.",
     )
     unit = forms.ChoiceField(

@@ -228,6 +228,9 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "frontend.forms.SignupForm"
 ACCOUNT_FORMS = {"signup": "frontend.forms.accounts.AccountSignupForm"}
 ACCOUNT_ADAPTER = "frontend.accounts.AccountAdapter"
+# Account emails are branded with the platform's name, not the host they were requested on.
+SITE_NAME = "Convene"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 # Anyone can type any address. An account proves its own (the mailed link, or accepting an
 # invitation sent there) before it signs in on the pages, and adding a member by address links
 # only a proved one (services.member_add_by_email). Mandatory verification also lets allauth
@@ -305,7 +308,7 @@ SPECTACULAR_SETTINGS = {
         "409 the current state forbids it, 429 rate limited (`Retry-After`). Each operation "
         "lists the statuses it can answer."
     ),
-    "VERSION": "1.0.0",
+    "VERSION": "1.1.0",
     # 3.1: a nullable reference is `oneOf: [$ref, {type: null}]`, which strict validators
     # (openapi-core) and generators read alike; 3.0 had only `allOf` + `nullable`.
     "OAS_VERSION": "3.1.0",

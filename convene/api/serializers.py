@@ -110,11 +110,21 @@ class MeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "email", "display_name", "memberships"]
+        fields = ["id", "email", "display_name", "handle", "memberships"]
 
     @extend_schema_field(MyMembershipSerializer(many=True))
     def get_memberships(self, obj: User) -> list[dict[str, Any]]:
         return MyMembershipSerializer(self.context["memberships"], many=True).data  # type: ignore[return-value]
+
+
+class MeUpdateSerializer(serializers.Serializer):
+    display_name = SingleLineCharField(max_length=120, required=False)
+    handle = StrictCharField(
+        max_length=41,
+        required=False,
+        help_text="Lower-case letters, digits and inner hyphens (a leading @ is dropped); 409 "
+        "when another account has it.",
+    )
 
 
 class InvitationSerializer(serializers.ModelSerializer):

@@ -14,6 +14,7 @@ SUMMARIES: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/auth/tokens/"): "List your API tokens",
     ("DELETE", "/api/v1/auth/tokens/{id}/"): "Revoke one of your API tokens",
     ("GET", "/api/v1/me/"): "Your account and memberships",
+    ("PATCH", "/api/v1/me/"): "Change your display name or @handle",
     # organizations
     ("GET", "/api/v1/organizations/"): "List organizations",
     ("POST", "/api/v1/organizations/"): "Register an organization",

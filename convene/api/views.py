@@ -121,6 +121,18 @@ class MeView(APIView):
         memberships = selectors.user_memberships(user=user)
         return Response(s.MeSerializer(user, context={"memberships": memberships}).data)
 
+    @extend_schema(request=s.MeUpdateSerializer, responses=s.MeSerializer)
+    def patch(self, request: Request) -> Response:
+        user = signed_in(request)
+        data = _valid(s.MeUpdateSerializer, request.data)
+        user = services.user_profile_update(
+            user=user,
+            display_name=data.get("display_name", user.display_name),
+            handle=data.get("handle", user.handle or ""),
+        )
+        memberships = selectors.user_memberships(user=user)
+        return Response(s.MeSerializer(user, context={"memberships": memberships}).data)
+
 
 class OrganizationListView(generics.ListAPIView):
     permission_classes = [IsAuthenticatedOrReadOnly]

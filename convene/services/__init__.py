@@ -8,6 +8,7 @@ from convene.services.accounts import (
     has_verified_email,
     organization_create,
     user_create,
+    user_profile_update,
 )
 from convene.services.api_tokens import (
     api_token_create,
@@ -45,4 +46,5 @@ __all__ = [
     "organization_create",
     "token_hash",
     "user_create",
+    "user_profile_update",
 ]

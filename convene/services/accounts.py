@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from allauth.account.models import EmailAddress
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
@@ -110,3 +112,60 @@ def organization_create(*, actor: User, name: str, kind: str, country: str) -> O
         # The check above misses a simultaneous create; the unique constraint catches it.
         raise Conflict(duplicate, field="name") from exc
     return org
+
+
+# A handle as @mentions find it (convene.text): lower-case ASCII letters, digits and inner hyphens.
+HANDLE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")
+HANDLE_TAKEN = "This handle is taken; choose another."
+
+
+def _clean_handle(handle: str) -> str:
+    handle = clean_single_line(handle, field="handle").lstrip("@").lower()
+    if not HANDLE.fullmatch(handle):
+        raise DomainError(
+            "A handle is 1 to 40 lower-case letters, digits and hyphens, starting and ending "
+            "with a letter or digit (e.g. lena-hartmann).",
+            field="handle",
+        )
+    return handle
+
+
+def user_profile_update(
+    *, user: User, display_name: str, handle: str, time_zone: str | None = None
+) -> User:
+    """Change the name others see, the @handle they mention and, when given, the time zone the
+    pages and digests use. All checked before anything is saved; audited."""
+    from convene.notifications import inbox
+
+    display_name = clean_single_line(display_name, field="display_name")
+    if not display_name:
+        raise DomainError("A display name is required.", field="display_name")
+    if len(display_name) > 120:
+        raise DomainError("At most 120 characters.", field="display_name")
+    handle = _clean_handle(handle)
+    if User.objects.filter(handle=handle).exclude(pk=user.pk).exists():
+        raise Conflict(HANDLE_TAKEN, field="handle")
+    changed = {
+        name: value
+        for name, value in (("display_name", display_name), ("handle", handle))
+        if getattr(user, name) != value
+    }
+    try:
+        with transaction.atomic():
+            if time_zone is not None:
+                inbox.notification_settings_update(user=user, changes={"timezone": time_zone})
+            if changed:
+                User.objects.filter(pk=user.pk).update(**changed)
+                audit_append(
+                    convening=None,
+                    actor=user,
+                    verb="user.updated",
+                    target=user,
+                    payload=changed,
+                )
+    except IntegrityError as exc:
+        # A simultaneous change took the handle between the check and the update.
+        raise Conflict(HANDLE_TAKEN, field="handle") from exc
+    for name, value in changed.items():
+        setattr(user, name, value)
+    return user

@@ -106,3 +106,25 @@ class AcceptWithNewAccountForm(forms.Form):
         if data.get("password") and data.get("password") != data.get("password_confirmation"):
             self.add_error("password_confirmation", "The two passwords differ.")
         return data
+
+
+class ProfileForm(forms.Form):
+    """The account page: the name others see, the @handle they mention, the time zone."""
+
+    display_name = SingleLineField(max_length=120, label="Display name")
+    handle = forms.CharField(
+        max_length=41,
+        label="Handle",
+        help_text="Others mention you as @handle in comments: lower-case letters, digits and "
+        "hyphens.",
+    )
+    timezone = forms.ChoiceField(
+        label="Time zone",
+        help_text="Pages show times in it; the daily digest arrives at 08:00 there.",
+    )
+
+    def __init__(self, *args: Any, time_zones: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["timezone"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(tz, tz) for tz in time_zones]

@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
-from frontend.views.people import account, convenings, invitations, members, notifications
+from frontend.views.people import account, convenings, invitations, members, notifications, profile
 from frontend.views.reference.guide import api_guide
 from frontend.views.text import frameworks as drafting
 from frontend.views.text import proposals as drafting_proposals
@@ -42,6 +42,7 @@ urlpatterns = [
         name="invitation_revoke",
     ),
     path("invitations/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
+    path("account/", profile.account, name="account"),
     path("account/tokens/", account.api_tokens, name="api_tokens"),
     path(
         "account/notifications/",

@@ -86,6 +86,7 @@ PAGES: dict[str, tuple[tuple[str, ...], Callable[[Demo], str]]] = {
     "convening_detail": (EVERYONE, lambda d: f"/c/{d.convening}/"),
     "members": (ORGANIZERS, lambda d: f"/c/{d.convening}/members/"),
     "invitation_accept": ((VISITOR,), lambda d: f"/invitations/{d.invitation}/"),
+    "account": ((DELEGATE_ROLE,), lambda d: "/account/"),
     "api_tokens": ((DELEGATE_ROLE,), lambda d: "/account/tokens/"),
     "notification_settings": ((DELEGATE_ROLE,), lambda d: "/account/notifications/"),
     "inbox": (MEMBERS, lambda d: "/inbox/"),

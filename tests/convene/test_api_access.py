@@ -76,6 +76,7 @@ TABLE: list[tuple[str, str, dict[str, Any] | None, Any]] = [
         lambda private: _everyone(200),
     ),
     ("get", "/api/v1/me/", None, lambda private: _signed_in(200)),
+    ("patch", "/api/v1/me/", {"display_name": "Renamed"}, lambda private: _signed_in(200)),
     ("get", "/api/v1/auth/tokens/", None, lambda private: _signed_in(200)),
     # Someone else's token (a member who is none of the actors): as if it did not exist.
     ("delete", "/api/v1/auth/tokens/{api_token}/", None, lambda private: _signed_in(404)),

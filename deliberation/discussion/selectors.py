@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 
 from convene.audit import timestamp
@@ -149,6 +150,10 @@ def disposition_record(comment: Comment, reader: Reader) -> dict[str, Any]:
 # thread's own page.
 MAX_DEPTH = 4
 THREADS_PER_PAGE = 50
+# The clause page shows each thread's first replies (in the order they were posted); the rest
+# are a click away ("Show all N replies"), so a page costs the same whatever a thread's size.
+# As many as the nesting limit, so a chain of replies still reaches "Continue this thread".
+REPLIES_SHOWN = MAX_DEPTH
 STANCES = ("agree", "disagree", "pass")
 GROUPS = [*StakeholderGroup.choices, ("none", "No stakeholder group")]
 GROUP_LABELS = dict(GROUPS)
@@ -171,6 +176,8 @@ class Node:
     children: list[Node] = field(default_factory=list)
     # Replies exist past the nesting limit: "Continue this thread →".
     more: bool = False
+    # A thread's root on the clause page: how many of its replies the page leaves out.
+    replies_left: int = 0
     groups: list[dict[str, Any]] = field(default_factory=list)
     mine: str = ""
     error: dict[str, Any] | None = None
@@ -329,15 +336,37 @@ def clause_threads(
     )
     next_after = ids[THREADS_PER_PAGE - 1] if len(ids) > THREADS_PER_PAGE else None
     ids = ids[:THREADS_PER_PAGE]
+    # Each thread's root and first replies: a reply's parent was posted before it, so the first
+    # ones by id always include their parents.
+    first = Window(RowNumber(), partition_by=[F("root_id")], order_by=F("id").asc())
     comments = list(
         _annotated(
-            comment_list(clause=clause).filter(root_id__in=ids, depth__lte=MAX_DEPTH), viewer.user
+            comment_list(clause=clause)
+            .filter(root_id__in=ids, depth__lte=MAX_DEPTH)
+            .annotate(place=first)
+            .filter(place__lte=REPLIES_SHOWN + 1),
+            viewer.user,
         )
     )
     rank = {pk: index for index, pk in enumerate(ids)}
     tops = sorted((c for c in comments if c.parent_id is None), key=lambda c: rank[c.pk])
     nodes = _nodes(clause, comments, tops, viewer, base=0, errors=errors, since=since)
+    shown: dict[int | None, int] = defaultdict(int)
+    for c in comments:
+        shown[c.root_id] += c.parent_id is not None
+    for node in nodes:
+        node.replies_left = max(0, node.comment.reply_count - shown[node.comment.pk])
     return nodes, next_after
+
+
+def shown_on_clause_page(comment: Comment) -> bool:
+    """Whether the clause page shows ``comment`` (within the nesting limit) in its thread: the
+    root, and its first replies (one query for a reply)."""
+    if comment.parent_id is None:
+        return True
+    root = comment.root_id or comment.pk
+    earlier = Comment.objects.filter(root_id=root, id__lt=comment.pk, depth__lte=MAX_DEPTH)
+    return earlier.count() <= REPLIES_SHOWN
 
 
 def build_thread(

@@ -209,9 +209,12 @@ def comment_link(request: HttpRequest, comment_id: int) -> HttpResponse:
     page that starts with that thread, whichever page of the default order it falls on), or
     the thread's own page when the comment sits deeper than the clause page nests."""
     comment = access_comment(request.user, comment_id)
+    root = comment.root_id or comment.pk
     if comment.depth > selectors.MAX_DEPTH:
         return redirect(f"{reverse('comment_thread', args=[comment.pk])}#comment-{comment.pk}")
-    root = comment.root_id or comment.pk
+    if not selectors.shown_on_clause_page(comment):
+        # A later reply: the thread's own page shows them all.
+        return redirect(f"{reverse('comment_thread', args=[root])}#comment-{comment.pk}")
     page = reverse("clause_comments", args=[comment.clause_id])
     return redirect(f"{page}?{urlencode({'after': root - 1})}#comment-{comment.pk}")
 

@@ -1,0 +1,74 @@
+"""The clause page shows each thread's root and first replies, whatever the thread's size, and
+offers the rest on the thread's own page (issue 14: a page's cost must not grow with the thread).
+A link to a later reply opens the thread's page at it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from deliberation.discussion import services as discussion
+from deliberation.discussion.selectors import REPLIES_SHOWN
+from deliberation.models import Comment
+from tests.conftest import World
+from tests.deliberation.conftest import Drafting, make_drafting
+from tests.frontend.conftest import page_client
+
+
+@pytest.fixture
+def drafting(world: World) -> Drafting:
+    return make_drafting(world)
+
+
+def _thread(drafting: Drafting, replies: int) -> tuple[Comment, list[Comment]]:
+    w = drafting.world
+    root = discussion.comment_post(actor=w.policymaker, clause=drafting.scope, body="Root.")
+    posted = [
+        discussion.comment_post(
+            actor=(w.industry, w.civil_society)[n % 2],
+            clause=drafting.scope,
+            body=f"Reply {n}.",
+            parent_id=root.pk,
+        )
+        for n in range(replies)
+    ]
+    return root, posted
+
+
+def _shown(html: str) -> list[int]:
+    return [int(pk) for pk in re.findall(r'<article id="comment-(\d+)"', html)]
+
+
+def test_a_long_thread_shows_its_first_replies_and_offers_the_rest(drafting: Drafting) -> None:
+    root, replies = _thread(drafting, 9)
+    html = page_client(None).get(f"/clauses/{drafting.scope.pk}/comments/").content.decode()
+    assert _shown(html) == [root.pk, *(r.pk for r in replies[:REPLIES_SHOWN])]
+    assert f'href="/comments/{root.pk}/thread/"' in html
+    assert "Show all 9 replies" in html and f"({9 - REPLIES_SHOWN} more)" in html
+    thread = page_client(None).get(f"/comments/{root.pk}/thread/").content.decode()
+    assert set(_shown(thread)) == {root.pk, *(r.pk for r in replies)}
+
+
+def test_a_short_thread_is_shown_whole_with_no_offer(drafting: Drafting) -> None:
+    root, replies = _thread(drafting, REPLIES_SHOWN)
+    html = page_client(None).get(f"/clauses/{drafting.scope.pk}/comments/").content.decode()
+    assert _shown(html) == [root.pk, *(r.pk for r in replies)]
+    assert "Show all" not in html
+
+
+@pytest.mark.parametrize("replies", [10, 60])
+def test_the_page_renders_a_bounded_number_of_comments(drafting: Drafting, replies: int) -> None:
+    for _ in range(3):
+        _thread(drafting, replies)
+    html = page_client(drafting.world.organizer).get(f"/clauses/{drafting.scope.pk}/").content
+    assert len(_shown(html.decode())) == 3 * (1 + REPLIES_SHOWN)
+
+
+def test_a_link_to_a_later_reply_opens_the_threads_page_at_it(drafting: Drafting) -> None:
+    root, replies = _thread(drafting, REPLIES_SHOWN + 2)
+    client = page_client(None)
+    early = client.get(f"/comments/{replies[0].pk}/")
+    assert early["Location"].startswith(f"/clauses/{drafting.scope.pk}/comments/?after=")
+    late = client.get(f"/comments/{replies[-1].pk}/")
+    assert late["Location"] == f"/comments/{root.pk}/thread/#comment-{replies[-1].pk}"

@@ -36,6 +36,8 @@ from deliberation.models import (
     Summary,
 )
 
+VERSION_BODY = ("version__text", "version__spec", "version__rationale")
+
 
 def comment_list(*, clause: Clause) -> QuerySet[Comment]:
     return (
@@ -48,6 +50,8 @@ def comment_list(*, clause: Clause) -> QuerySet[Comment]:
             "disposition__decided_by",
         )
         .prefetch_related("mentions")
+        # A comment names its version and its disposition's by number: the texts stay behind.
+        .defer(*VERSION_BODY, *(f"disposition__{name}" for name in VERSION_BODY))
         .order_by("id")
     )
 

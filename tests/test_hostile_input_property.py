@@ -141,6 +141,7 @@ API = [
     ("post", "/api/v1/amendments/{amendment}/rebase/", {"text": "x"}),
     ("post", "/api/v1/convenings/{convening}/invitations/", {"email": "a@example.org"}),
     ("patch", "/api/v1/convenings/{convening}/", {"title": "t"}),
+    ("patch", "/api/v1/me/", {"display_name": "Olga", "handle": "olga"}),
 ]
 # Query strings of reads.
 QUERIES = [
@@ -166,6 +167,7 @@ FORMS = [
     ("/clauses/{clause}/resolve/", ["alternative", "reason"]),
     ("/amendments/{amendment}/reject/", ["reason"]),
     ("/amendments/{amendment}/rebase/", ["text"]),
+    ("/account/", ["display_name", "handle", "timezone"]),
 ]
 
 

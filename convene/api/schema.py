@@ -128,6 +128,20 @@ _NOT_ONE_LINE = r"\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
 _WS = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 
 
+def handle_schema() -> dict[str, Any]:
+    """An @handle as ``user_profile_update`` takes it: stripped, an optional leading ``@``
+    dropped and lower-cased, then ``convene.services.accounts.HANDLE``."""
+    edge, inner, ws = "[A-Za-z0-9_]", "[A-Za-z0-9_-]", f"[{_WS}]"
+    return {
+        "type": "string",
+        "pattern": rf"^{ws}*@?{edge}(?:{inner}{{0,38}}{edge})?{ws}*$",
+        "maxLength": 60,
+        "description": "How others @mention you: 1 to 40 letters, digits, `-` and `_`, not "
+        "starting or ending with `-`; stored lower case, without the `@`. Another account's "
+        "handle is 409.",
+    }
+
+
 def text_pattern(field: serializers.CharField) -> str:
     """A regular expression for what ``field`` accepts as sent.
 

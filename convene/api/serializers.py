@@ -15,7 +15,7 @@ from convene.api.fields import (
     StrictEmailField,
     StrictPrimaryKeyRelatedField,
 )
-from convene.api.schema import country_code_schema, slug_schema
+from convene.api.schema import country_code_schema, handle_schema, slug_schema
 from convene.audit import timestamp
 from convene.models import (
     ApiToken,
@@ -117,14 +117,14 @@ class MeSerializer(serializers.ModelSerializer):
         return MyMembershipSerializer(self.context["memberships"], many=True).data  # type: ignore[return-value]
 
 
+@extend_schema_field(handle_schema())
+class HandleField(SingleLineCharField):
+    """Checked by ``user_profile_update``; the schema states its rule."""
+
+
 class MeUpdateSerializer(serializers.Serializer):
     display_name = SingleLineCharField(max_length=120, required=False)
-    handle = StrictCharField(
-        max_length=41,
-        required=False,
-        help_text="Lower-case letters, digits and inner hyphens (a leading @ is dropped); 409 "
-        "when another account has it.",
-    )
+    handle = HandleField(max_length=60, required=False)
 
 
 class InvitationSerializer(serializers.ModelSerializer):

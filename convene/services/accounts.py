@@ -114,8 +114,9 @@ def organization_create(*, actor: User, name: str, kind: str, country: str) -> O
     return org
 
 
-# A handle as @mentions find it (convene.text): lower-case ASCII letters, digits and inner hyphens.
-HANDLE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?")
+# A handle as @mentions find it (convene.text) and sign-up makes it (slugify keeps "_"): lower-case
+# ASCII letters, digits, underscores and inner hyphens.
+HANDLE = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,38}[a-z0-9_])?")
 HANDLE_TAKEN = "This handle is taken; choose another."
 
 
@@ -123,8 +124,8 @@ def _clean_handle(handle: str) -> str:
     handle = clean_single_line(handle, field="handle").lstrip("@").lower()
     if not HANDLE.fullmatch(handle):
         raise DomainError(
-            "A handle is 1 to 40 lower-case letters, digits and hyphens, starting and ending "
-            "with a letter or digit (e.g. lena-hartmann).",
+            "A handle is 1 to 40 lower-case letters, digits, underscores and hyphens, not "
+            "starting or ending with a hyphen (e.g. lena-hartmann).",
             field="handle",
         )
     return handle

@@ -113,9 +113,9 @@ class ProfileForm(forms.Form):
 
     display_name = SingleLineField(max_length=120, label="Display name")
     handle = forms.CharField(
-        max_length=41,
+        max_length=60,
         label="Handle",
-        help_text="Others mention you as @handle in comments: lower-case letters, digits and "
+        help_text="Others mention you as @handle in comments: letters, digits, underscores and "
         "hyphens.",
     )
     timezone = forms.ChoiceField(

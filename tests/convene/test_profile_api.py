@@ -21,6 +21,12 @@ def test_a_user_renames_themselves_and_takes_a_handle(world: World) -> None:
     assert AuditEvent.objects.filter(verb="user.updated", actor=world.civil_society).count() == 1
 
 
+def test_a_handle_may_hold_underscores_as_sign_up_makes_them(world: World) -> None:
+    response = client_for(world.civil_society).patch(URL, {"handle": "jean_luc"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["handle"] == "jean_luc"
+
+
 def test_a_field_left_out_is_left_alone(world: World) -> None:
     handle = world.civil_society.handle
     response = client_for(world.civil_society).patch(URL, {"display_name": "C"}, format="json")

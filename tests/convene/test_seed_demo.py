@@ -83,3 +83,18 @@ def test_the_demo_fills_inboxes_but_mails_none_of_its_history(db: Any) -> None:
     call_command("seed_demo", stdout=io.StringIO())
     assert Notification.objects.exists()
     assert not EmailOutbox.objects.filter(sent_at=None, notification__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_seeded_accounts_have_one_verified_primary_address() -> None:
+    from allauth.account.models import EmailAddress
+
+    from convene.models import User
+
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+    seeded = User.objects.filter(memberships__convening__slug="global-ai-safety-brake")
+    assert seeded.count() == 21
+    for user in seeded:
+        addresses = list(EmailAddress.objects.filter(user=user))
+        assert [(a.email, a.verified, a.primary) for a in addresses] == [(user.email, True, True)]

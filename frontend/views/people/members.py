@@ -94,6 +94,22 @@ def _row(
     }
 
 
+def _edit_id(value: str | None) -> int | None:
+    """``?edit=<id>``: the row to open, or None for anything that is no id."""
+    return int(value) if value and value.isdigit() and len(value) < 12 else None
+
+
+def _open_form(
+    membership: Membership,
+    organizations: list[Organization],
+    bound_row: tuple[int, MemberForm | None] | None,
+) -> MemberForm | None:
+    """The form of the row being edited (the refused one as it was sent), None for others."""
+    if bound_row is None or bound_row[0] != membership.pk:
+        return None
+    return bound_row[1] or _member_form(membership, organizations)
+
+
 def _render_page(
     request: HttpRequest,
     convening: Convening,
@@ -102,7 +118,7 @@ def _render_page(
     invite_form: InvitationForm | None = None,
     organization_form: OrganizationForm | None = None,
     query: str | None = None,
-    bound_row: tuple[int, MemberForm] | None = None,
+    bound_row: tuple[int, MemberForm | None] | None = None,
     row_errors: dict[int, str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
@@ -118,15 +134,18 @@ def _render_page(
     page = Paginator(
         selectors.member_search(convening=convening, **filter_form.filters()), PER_PAGE
     ).get_page(params.get("page"))
-    editing = bound_row[0] if bound_row else parse_id_or_none(request.GET.get("edit"))
-    rows = []
-    for m in page:
-        form = None
-        if bound_row and bound_row[0] == m.pk:
-            form = bound_row[1]
-        elif editing == m.pk:
-            form = _member_form(m, organizations)
-        rows.append(_row(m, query=query, form=form, error=(row_errors or {}).get(m.pk)))
+    if bound_row is None:
+        editing = _edit_id(request.GET.get("edit"))
+        bound_row = (editing, None) if editing else None
+    rows = [
+        _row(
+            m,
+            query=query,
+            form=_open_form(m, organizations, bound_row),
+            error=(row_errors or {}).get(m.pk),
+        )
+        for m in page
+    ]
     now = timezone.now()
     invitations = [
         {"invitation": i, "status": i.status_at(now)}
@@ -146,10 +165,6 @@ def _render_page(
         "organization_form": organization_form or OrganizationForm(prefix="org"),
     }
     return render(request, "frontend/members.html", context, status=status)
-
-
-def parse_id_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 12 else None
 
 
 @login_required

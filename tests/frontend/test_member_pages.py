@@ -445,3 +445,18 @@ def test_email_wrap_escapes_both_parts_and_breaks_only_before_the_at() -> None:
 
     assert email_wrap("a<b>@c&d.org") == "a&lt;b&gt;<wbr>@c&amp;d.org"
     assert email_wrap("no-at-<sign>") == "no-at-&lt;sign&gt;"
+
+
+def test_hostile_names_on_member_pages_and_the_table_are_escaped(
+    world: World, clause: Clause
+) -> None:
+    from tests.frontend.test_pages import HOSTILE, assert_escaped
+
+    User.objects.filter(pk=world.industry.pk).update(display_name=HOSTILE)
+    Convening.objects.filter(pk=world.convening.pk).update(title=HOSTILE)
+    say(world, clause, "industry", HOSTILE)
+    client = page_client(world.organizer)
+    for url in (member_url(world, world.industry), f"{members_url(world)}?q=industry"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert_escaped(response.content.decode())

@@ -162,6 +162,27 @@ def can_see_members(user: Any, convening: Convening) -> Verdict:
     )
 
 
+def can_view_member_pages(user: Any, convening: Convening) -> Verdict:
+    """See members' own pages (group, organization, what they said) and the links to them.
+
+    They tie people to what they said, so they follow the convening's attribution: organizers
+    always; other members only under named attribution (under group attribution, Chatham House,
+    nobody else may learn who said what). Everyone else is told there is no such page (404),
+    which reveals neither the member nor the convening.
+    """
+    if is_organizer(user, convening):
+        return ALLOW
+    named = convening.attribution == Convening.Attribution.NAMED
+    if named and is_member(user, convening):
+        return ALLOW
+    return refuse(404, "No such member.")
+
+
+def can_view_member(user: Any, membership: Membership) -> Verdict:
+    """One member's page: the convening's rule for member pages (``can_view_member_pages``)."""
+    return can_view_member_pages(user, membership.convening)
+
+
 CONVENING_NEEDS = {Need.VIEW: can_see_convening, Need.MANAGE: can_manage}
 MEMBERS_NEEDS = {Need.VIEW: can_see_members, Need.MANAGE: can_manage}
 
@@ -193,6 +214,21 @@ def access_membership(user: Any, slug: str, membership_id: int) -> Membership:
         .first()
     )
     if membership is None:
+        raise Http404("No such member.")
+    return membership
+
+
+def access_member(user: Any, slug: str, handle: str) -> Membership:
+    """The membership of the user with ``handle`` in the convening, if the reader may see
+    member pages there; 404 otherwise, as for a handle that is no member."""
+    membership = (
+        Membership.objects.filter(convening__slug=slug, user__handle=handle)
+        .select_related("convening", "user", "organization")
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such member.")
+    if not can_view_member(user, membership):
         raise Http404("No such member.")
     return membership
 

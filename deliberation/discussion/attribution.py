@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from convene.models import Convening, Membership
-from convene.permissions import membership_of
+from convene.permissions import can_view_member_pages, membership_of
 from deliberation.models import Comment, Framework
 from deliberation.text.permissions import is_framework_organizer
 
@@ -26,6 +26,10 @@ class Reader:
     # keeps its own attribution (``names_author``).
     names: bool
     show_country: bool
+    # Whether names link to member pages (``can_view_member_pages``), and the convening whose
+    # pages they are: decided once per reader, not per comment.
+    member_pages: bool = False
+    convening_slug: str = ""
 
 
 def reader_for(user: Any, framework: Framework) -> Reader:
@@ -38,6 +42,8 @@ def reader_for(user: Any, framework: Framework) -> Reader:
         organizer=organizer,
         names=convening.attribution == Convening.Attribution.NAMED or organizer,
         show_country=convening.attribution_shows_country,
+        member_pages=bool(can_view_member_pages(user, convening)),
+        convening_slug=convening.slug,
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django_countries import countries
 
 from convene.errors import DomainError
 from convene.models import Convening, Organization, Role, StakeholderGroup
@@ -128,3 +129,44 @@ class ProfileForm(forms.Form):
         field = self.fields["timezone"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(tz, tz) for tz in time_zones]
+
+
+class MemberFilterForm(forms.Form):
+    """The organizers' members table: search and filters, read from the query string. A value
+    that is no choice is ignored (the table shows everyone), not refused."""
+
+    q = forms.CharField(required=False, max_length=100, label="Search")
+    group = forms.ChoiceField(
+        required=False, choices=[("", "All groups"), *StakeholderGroup.choices]
+    )
+    role = forms.ChoiceField(required=False, choices=[("", "All roles"), *Role.choices])
+    organization = forms.ChoiceField(required=False)
+
+    def __init__(self, *args: Any, organizations: list[Organization], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "filter-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update(
+            {"type": "search", "placeholder": "Name, email or @handle"}
+        )
+        choices = [(str(o.pk), f"{o.name} ({o.country})") for o in organizations]
+        organization = self.fields["organization"]
+        assert isinstance(organization, forms.ChoiceField)
+        organization.choices = [("", "All organizations"), *choices]
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters as ``selectors.member_search`` takes them; the others dropped."""
+        self.is_valid()
+        data = self.cleaned_data
+        organization = data.get("organization") or ""
+        return {
+            "q": (data.get("q") or "").strip(),
+            "group": data.get("group") or "",
+            "role": data.get("role") or "",
+            "organization": int(organization) if organization.isdigit() else 0,
+        }
+
+
+class OrganizationForm(forms.Form):
+    name = SingleLineField(max_length=200)
+    kind = forms.ChoiceField(choices=Organization.Kind.choices)
+    country = forms.ChoiceField(choices=[("", "— choose —"), *countries])

@@ -49,3 +49,13 @@ def flag(code: str) -> str:
 @register.filter
 def country_name(code: str) -> str:
     return countries.name(code) or code
+
+
+@register.filter
+def email_wrap(address: str) -> SafeString:
+    """An email address that may wrap before its ``@`` (and at the domain's hyphens) but never
+    inside a word: long addresses in a table column no longer break mid-word."""
+    local, at, domain = (address or "").rpartition("@")
+    if not at:
+        return mark_safe(html.escape(address or ""))  # noqa: S308 - escaped
+    return mark_safe(f"{html.escape(local)}<wbr>@{html.escape(domain)}")  # noqa: S308 - escaped

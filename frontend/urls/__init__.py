@@ -5,7 +5,15 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
-from frontend.views.people import account, convenings, invitations, members, notifications, profile
+from frontend.views.people import (
+    account,
+    convenings,
+    invitations,
+    member_page,
+    members,
+    notifications,
+    profile,
+)
 from frontend.views.reference.guide import api_guide
 from frontend.views.text import frameworks as drafting
 from frontend.views.text import proposals as drafting_proposals
@@ -25,6 +33,17 @@ urlpatterns = [
     path("c/<slug:slug>/", convenings.convening_detail, name="convening_detail"),
     path("c/<slug:slug>/members/", members.members, name="members"),
     path("c/<slug:slug>/handles/", members.member_handles, name="member_handles"),
+    path("c/<slug:slug>/members/@<slug:handle>/", member_page.member_page, name="member_page"),
+    path(
+        "c/<slug:slug>/members/<int:membership_id>/row/",
+        members.member_row,
+        name="member_row",
+    ),
+    path(
+        "c/<slug:slug>/organizations/new/",
+        members.organization_create,
+        name="organization_create",
+    ),
     path("c/<slug:slug>/members/invite/", members.invitation_create, name="invitation_create"),
     path(
         "c/<slug:slug>/members/<int:membership_id>/",

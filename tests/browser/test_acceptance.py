@@ -49,14 +49,15 @@ def test_organizer_invites_a_delegate(world: World, browser_page: Any) -> None:
     assert page.get_by_text("Invitation sent to delegate@example.org.").is_visible()
     assert Invitation.objects.filter(email="delegate@example.org").exists()
 
-    # htmx: change a member's role inline; the row is swapped without a page load.
+    # htmx: open a member's row for editing and change the role; the row is swapped in place.
     industry = Membership.objects.get(convening=world.convening, user=world.industry)
     member_row = page.locator(f"#member-{industry.pk}")
+    member_row.get_by_role("link", name=re.compile("^Edit")).click()
     member_row.get_by_label("Role").select_option("observer")
     with page.expect_response(re.compile(rf"/members/{industry.pk}/$")) as response:
         member_row.get_by_role("button", name=re.compile("^Save")).click()
     assert response.value.status == 200
-    page.locator(f"#member-{industry.pk} select[name$='-role'] option[value='observer'][selected]")
+    page.locator(f"#member-{industry.pk} td", has_text="Observer").wait_for()
     industry.refresh_from_db()
     assert industry.role == "observer"
     assert page.url.endswith(f"/c/{world.convening.slug}/members/")
@@ -66,6 +67,7 @@ def test_organizer_invites_a_delegate(world: World, browser_page: Any) -> None:
     # htmx: a refusal comes back as the row with its error (409), still in place.
     organizer = Membership.objects.get(convening=world.convening, user=world.organizer)
     own_row = page.locator(f"#member-{organizer.pk}")
+    own_row.get_by_role("link", name=re.compile("^Edit")).click()
     own_row.get_by_label("Role").select_option("observer")
     with page.expect_response(re.compile(rf"/members/{organizer.pk}/$")) as refused:
         own_row.get_by_role("button", name=re.compile("^Save")).click()

@@ -85,6 +85,8 @@ PAGES: dict[str, tuple[tuple[str, ...], Callable[[Demo], str]]] = {
     "convening_new": (ORGANIZERS, lambda d: "/c/new/"),
     "convening_detail": (EVERYONE, lambda d: f"/c/{d.convening}/"),
     "members": (ORGANIZERS, lambda d: f"/c/{d.convening}/members/"),
+    # Members see each other's pages only when the convening attributes by name; organizers do.
+    "member_page": (ORGANIZERS, lambda d: f"/c/{d.convening}/members/@lena-hartmann/"),
     "invitation_accept": ((VISITOR,), lambda d: f"/invitations/{d.invitation}/"),
     "account": ((DELEGATE_ROLE,), lambda d: "/account/"),
     "api_tokens": ((DELEGATE_ROLE,), lambda d: "/account/tokens/"),
@@ -151,7 +153,9 @@ NOT_PAGES = {
     *["amendment_rebase", "clause_follow", "framework_follow", "comment_reply", "comment_edit"],
     *["comment_delete", "comment_react", "comment_flag", "comment_moderate", "comment_disposition"],
     *["comment_flags_dismiss", "round_open", "round_close", "round_cancel", "ballot_cast"],
+    "organization_create",
     # Fragments fetched by pages (htmx, autocomplete) and redirects.
+    "member_row",
     "member_handles",
     "inbox_badge",
     "inbox_open",

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from convene import services
-from convene.models import Convening, Invitation, Membership
+from convene.models import Convening, Invitation, Membership, Organization
 from tests.conftest import ACTORS, World, make_world
 from tests.frontend.conftest import page_client
 
@@ -68,6 +68,10 @@ TABLE: dict[str, dict[str, dict[str, Any]]] = {
     "revoke_post": organizer_only(DONE),
     "member_update_post": organizer_only(DONE),
     "member_remove_post": organizer_only(DONE),
+    "members_filtered_get": organizer_only(200),
+    # Without htmx, a row's own URL sends the organizer to the table with that row open.
+    "member_row_get": organizer_only(DONE),
+    "organization_create_post": organizer_only(DONE),
 }
 
 CASES = [
@@ -106,6 +110,13 @@ def perform(world: World, action: str, client: Any) -> Any:
         return client.post(f"/c/{slug}/members/{industry.pk}/", data)
     if action == "member_remove_post":
         return client.post(f"/c/{slug}/members/{civil.pk}/remove/")
+    if action == "members_filtered_get":
+        return client.get(f"/c/{slug}/members/", {"q": "industry", "role": "participant"})
+    if action == "member_row_get":
+        return client.get(f"/c/{slug}/members/{industry.pk}/row/?edit=1")
+    if action == "organization_create_post":
+        data = {"org-name": "New delegation", "org-kind": "academia", "org-country": "JP"}
+        return client.post(f"/c/{slug}/organizations/new/", data)
     raise AssertionError(action)
 
 
@@ -122,6 +133,7 @@ def effect_happened(world: World, action: str) -> bool:
         "member_remove_post": not Membership.objects.filter(
             convening=convening, user=world.civil_society
         ).exists(),
+        "organization_create_post": Organization.objects.filter(name="New delegation").exists(),
     }[action]
 
 

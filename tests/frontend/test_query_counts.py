@@ -24,7 +24,9 @@ HOME_SIGNED_IN = 2 + 3  # + your convenings with member counts
 DETAIL_MEMBER = 2 + 2 + 1 + 1
 # convening, delegation summary (anonymous: no membership lookup); its frameworks (1)
 DETAIL_PUBLIC = 2 + 1
-MEMBERS_PAGE = 2 + 2 + 3  # convening, your membership; organizations, members, invitations
+# convening, your membership; organizations, the members' organizations (filter), members
+# counted and one page of them, invitations
+MEMBERS_PAGE = 2 + 2 + 5
 
 
 def grow(world: World, size: int) -> None:

@@ -13,6 +13,21 @@
     }
     invalid.focus();
   });
+  // A swapped-in element may say what just happened (the text of [data-announce]): the page's
+  // polite live region (base.html) says it, emptied first so words said twice are said twice.
+  document.addEventListener("htmx:afterSettle", function () {
+    var said = document.querySelector("[data-announce]");
+    var region = document.getElementById("live-region");
+    if (!said || !region) {
+      return;
+    }
+    var text = said.textContent.trim();
+    said.removeAttribute("data-announce");
+    region.textContent = "";
+    window.setTimeout(function () {
+      region.textContent = text;
+    }, 50);
+  });
   // A swap that removed the control just pressed (an inbox item marked read, a follow button)
   // names what should take focus instead: [data-focus-after-swap].
   document.addEventListener("htmx:afterSettle", function (event) {

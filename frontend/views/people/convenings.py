@@ -12,7 +12,12 @@ from django.views.decorators.http import require_http_methods
 from convene import selectors, services
 from convene.errors import DomainError
 from convene.models import Membership, Role, StakeholderGroup
-from convene.permissions import access_convening, can_manage_convening, can_view_members
+from convene.permissions import (
+    access_convening,
+    can_manage_convening,
+    can_view_member_pages,
+    can_view_members,
+)
 from convene.privacy import privacy_lines
 from deliberation.publishing import selectors as publishing
 from frontend.forms import ConveningForm, add_domain_error
@@ -101,6 +106,7 @@ def convening_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "convening": convening,
         "is_organizer": can_manage_convening(request.user, convening),
         "is_member": can_view_members(request.user, convening),
+        "member_pages": bool(can_view_member_pages(request.user, convening)),
         "privacy": privacy_lines(convening),
     }
     if context["is_member"]:

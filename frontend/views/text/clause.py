@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from convene.permissions import can_view_member_pages
 from deliberation.discussion.selectors import anchors_for
 from deliberation.models import Alternative, Amendment, Clause
 from deliberation.text import diff, selectors, specs
@@ -145,6 +146,8 @@ def clause_context(
         # A refused resolve keeps its form on the page, whatever the status, to show why.
         "resolve_form": resolve_form,
         "is_organizer": is_framework_organizer(request.user, framework),
+        # Whether authors' names link to their member pages: once per page, not per amendment.
+        "member_pages": bool(can_view_member_pages(request.user, framework.convening)),
         "can_edit": bool(can_edit_clauses(request.user, framework)),
         "can_propose": bool(can_propose(request.user, clause)),
         "decision_form": DecisionForm(),

@@ -419,8 +419,10 @@ def test_group_attribution_hides_names_from_everyone_but_organizers(
         block = comment_block(html_of(client.get(page_url(clause))), comment.pk)
         assert "group-industry" in block and "United States" in block
     html = html_of(page_client(world.organizer).get(page_url(clause)))
-    # Names sit in <bdi>, so a stored direction override cannot reorder the byline.
-    name = '<span class="person-name"><bdi>Ivana Industrial</bdi></span>'
+    # Names sit in <bdi>, so a stored direction override cannot reorder the byline; organizers
+    # may open every member's page, so the name links to it.
+    page = f"/c/{world.convening.slug}/members/@{world.industry.handle}/"
+    name = f'<a class="person-name" href="{page}"><bdi>Ivana Industrial</bdi></a>'
     handle = f'<span class="handle">@{world.industry.handle}</span>'
     assert f'{name} {handle} <span class="org"><bdi>Lab</bdi></span>' in html
     assert "Ivana Industrial" in html_of(page_client(world.organizer).get(table))

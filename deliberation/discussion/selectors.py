@@ -180,8 +180,10 @@ class Node:
     children: list[Node] = field(default_factory=list)
     # Replies exist past the nesting limit: "Continue this thread →".
     more: bool = False
-    # A thread's root on the clause page: how many of its replies the page leaves out.
+    # A thread's root on the clause page: how many of its replies the page leaves out, and the
+    # last one it shows (the rest are loaded after it).
     replies_left: int = 0
+    last_shown: int = 0
     groups: list[dict[str, Any]] = field(default_factory=list)
     mine: str = ""
     error: dict[str, Any] | None = None
@@ -356,10 +358,13 @@ def clause_threads(
     tops = sorted((c for c in comments if c.parent_id is None), key=lambda c: rank[c.pk])
     nodes = _nodes(clause, comments, tops, viewer, base=0, errors=errors, since=since)
     shown: dict[int | None, int] = defaultdict(int)
+    last: dict[int | None, int] = {}
     for c in comments:
         shown[c.root_id] += c.parent_id is not None
+        last[c.root_id] = max(last.get(c.root_id, 0), c.pk)
     for node in nodes:
         node.replies_left = max(0, node.comment.reply_count - shown[node.comment.pk])
+        node.last_shown = last.get(node.comment.pk, node.comment.pk)
     return nodes, next_after
 
 

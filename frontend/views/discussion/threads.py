@@ -200,7 +200,23 @@ def thread_context(
 def comment_thread(request: HttpRequest, comment_id: int) -> HttpResponse:
     """A comment and its replies: where a thread deeper than the section's nesting continues."""
     comment = access_comment(request.user, comment_id)
-    return render(request, "frontend/comments/thread_page.html", thread_context(request, comment))
+    context = thread_context(request, comment)
+    if htmx(request) and comment.parent_id is None:
+        # "Show all N replies" on the clause page: the whole thread in place of its start, focus
+        # on the first reply it had left out (``?after=`` the last one it showed).
+        try:
+            after = parse_optional_id(request.GET.get("after"), field="after") or 0
+        except DomainError:
+            after = 0
+        later = [n.comment.pk for n in _walk(context["threads"][0]) if n.comment.pk > after]
+        context["focus_after"] = {"comment": min(later), "on": "comment"} if later else {}
+        context["announce"] = f"{len(later)} more replies shown."
+        return render(request, "frontend/comments/thread_fragment.html", context)
+    return render(request, "frontend/comments/thread_page.html", context)
+
+
+def _walk(node: selectors.Node) -> list[selectors.Node]:
+    return [node, *(n for child in node.children for n in _walk(child))]
 
 
 @require_http_methods(["GET"])

@@ -72,3 +72,29 @@ def test_a_link_to_a_later_reply_opens_the_threads_page_at_it(drafting: Drafting
     assert early["Location"].startswith(f"/clauses/{drafting.scope.pk}/comments/?after=")
     late = client.get(f"/comments/{replies[-1].pk}/")
     assert late["Location"] == f"/comments/{root.pk}/thread/#comment-{replies[-1].pk}"
+
+
+def test_htmx_brings_the_whole_thread_in_place_focusing_the_first_reply_left_out(
+    drafting: Drafting,
+) -> None:
+    root, replies = _thread(drafting, REPLIES_SHOWN + 3)
+    last_shown = replies[REPLIES_SHOWN - 1].pk
+    response = page_client(None).get(
+        f"/comments/{root.pk}/thread/?after={last_shown}", headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert "<html" not in html  # a fragment, not the page
+    assert _shown(html) == [root.pk, *(r.pk for r in replies)]
+    first_left_out = replies[REPLIES_SHOWN].pk
+    opening = re.search(rf'<article id="comment-{first_left_out}"[^>]*>', html)
+    assert opening is not None and "data-focus-after-swap" in opening.group(0)
+    assert "3 more replies shown." in html
+
+
+@pytest.mark.parametrize("after", ["", "x", "-1", "99999999999999999999"])
+def test_a_strange_after_still_answers_the_thread(drafting: Drafting, after: str) -> None:
+    root, _ = _thread(drafting, 2)
+    response = page_client(None).get(
+        f"/comments/{root.pk}/thread/?after={after}", headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200

@@ -33,7 +33,7 @@ def test_a_reference_follows_its_clause_when_the_organizer_renumbers(
     page.get_by_text("Renumber clauses…").click()
     page.get_by_label("New number for §2 Capability trigger").fill("1")
     page.get_by_role("button", name="Save order").click()
-    page.get_by_label("New number for §1 Capability trigger").wait_for()
+    page.get_by_label("New number for §1 Capability trigger").wait_for(state="attached")
 
     page.goto(f"/clauses/{review.pk}/")
     text = page.locator("#clause-text")

@@ -14,7 +14,8 @@ export and search index shows ``to_display``'s text, where a token becomes ``§n
 clause's number as the framework stands then. A token whose clause is not in the framework
 (deleted, or typed by hand with another framework's id) shows as ``§?``.
 
-``§n`` whose number names no clause when the text is written is left as written.
+``§n`` whose number names no clause when the text is written is left as written, and so is a
+number written with leading zeros.
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ def to_stored(text: str, number_to_id: Mapping[int, int]) -> str:
     """``text`` with each ``§n`` naming a clause (``number_to_id``) replaced by its token."""
 
     def token(match: re.Match[str]) -> str:
-        clause_id = number_to_id.get(int(match.group(1)))
+        written = match.group(1)
+        # "§01" is left as written: shown back, it would read "§1".
+        clause_id = number_to_id.get(int(written)) if written == str(int(written)) else None
         if clause_id is None:
             return match.group(0)
         gap = match.group(0)[1 : -len(match.group(1))]

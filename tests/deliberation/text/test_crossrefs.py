@@ -29,6 +29,10 @@ def test_references_to_existing_clauses_are_stored_by_id() -> None:
     assert stored == "Threshold in §{c:101}, scope of §{c:102,s=20}, not §9 nor §123."
 
 
+def test_leading_zeros_are_left_as_written() -> None:
+    assert crossrefs.to_stored("§01 and §1", NUMBERS) == "§01 and §{c:101}"
+
+
 def test_a_token_whose_clause_is_gone_shows_a_question_mark() -> None:
     assert crossrefs.to_display("See §{c:101} and §{c:999}.", {101: 3}) == "See §3 and §?."
 
@@ -48,7 +52,7 @@ _around = st.text(st.characters(blacklist_characters="{"), max_size=12)
 _reference = st.builds(
     lambda gap, n: f"§{gap}{n}",
     st.sampled_from(["", " ", "\u00a0", "\t", "\n"]),
-    st.integers(0, 20),
+    st.one_of(st.integers(0, 20), st.sampled_from(["01", "007"])),
 )
 texts = st.lists(st.one_of(_around, _reference), max_size=8).map("".join)
 numberings = st.dictionaries(st.integers(1, 20), st.integers(1, 10_000), max_size=20).map(
@@ -72,7 +76,7 @@ def test_renumbering_keeps_each_reference_on_its_clause(text: str, order: list[i
     expected = crossrefs.CROSSREF.sub(
         lambda m: (
             m.group(0)[: -len(m.group(1))] + str(order.index(int(m.group(1))) + 1)
-            if int(m.group(1)) in before
+            if int(m.group(1)) in before and m.group(1) == str(int(m.group(1)))
             else m.group(0)
         ),
         text,
@@ -261,3 +265,11 @@ def test_the_migration_converts_texts_but_not_versions(db: Any) -> None:
     # Running it again changes nothing.
     migration.tokenize_references(apps, None)
     assert Alternative.objects.get(pk=alternative.pk).text == f"§{{c:{second}}} applies instead."
+
+
+def test_search_snippets_show_current_numbers(swapped: tuple[Drafting, list[Clause]]) -> None:
+    drafting, _ = swapped
+    client = client_for(drafting.world.organizer)
+    body = client.get("/api/v1/search/", {"q": "reviewed yearly", "kind": "clause"}).json()
+    hit = next(h for h in body["results"] if h["title"].endswith("Review"))
+    assert "§2" in hit["snippet"] and "§{" not in hit["snippet"]

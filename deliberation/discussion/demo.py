@@ -10,6 +10,7 @@ import random
 from convene.models import Membership, Role, User
 from deliberation.discussion import anchors, services
 from deliberation.models import Clause, Comment, Framework
+from deliberation.text.selectors import display_text
 
 OPENERS = {
     "policymaker": [
@@ -68,7 +69,9 @@ def _openers(rng: random.Random, members: list[Membership], clauses: list[Clause
             member = rng.choice(members)
             body = rng.choice(OPENERS[member.stakeholder_group])
             anchor = None
-            paragraphs = anchors.paragraphs(clause.text)
+            # Quotes are of the text as readers see it (clause references by number).
+            shown = display_text(framework=clause.framework_id, text=clause.text)
+            paragraphs = anchors.paragraphs(shown)
             if paragraphs and rng.random() < 0.5:
                 words = paragraphs[0].split()
                 start = rng.randrange(max(1, len(words) - 4))

@@ -27,6 +27,7 @@ from deliberation.models import (
     Motion,
     VotingRound,
 )
+from deliberation.text import crossrefs
 
 FORMAT = "convene-framework-v1"
 SCHEMA_PATH = "/schemas/framework-v1.json"
@@ -47,8 +48,10 @@ def build(framework: Framework, *, edition: int, published_at: Any) -> dict[str,
         .select_related("current_version")
         .order_by("position")
     )
-    versions = _versions(framework)
-    decisions = _decisions(framework)
+    # Clause references show the numbers of this edition (deliberation.text.crossrefs).
+    refs = crossrefs.Refs({c.position: c.pk for c in clauses})
+    versions = _versions(framework, refs)
+    decisions = _decisions(framework, refs)
     comments = _comments(framework)
     adopted = next(
         (d for d in decisions[None] if d["kind"] == Motion.Kind.ADOPT_FRAMEWORK and d["adopted"]),
@@ -60,7 +63,7 @@ def build(framework: Framework, *, edition: int, published_at: Any) -> dict[str,
         "framework": {
             "slug": framework.slug,
             "title": framework.title,
-            "preamble": framework.preamble,
+            "preamble": refs.display(framework.preamble),
             "convening": {
                 "slug": framework.convening.slug,
                 "title": framework.convening.title,
@@ -72,7 +75,7 @@ def build(framework: Framework, *, edition: int, published_at: Any) -> dict[str,
             "adopted_in": adopted["round"] if adopted else None,
         },
         "participants": _participants(framework),
-        "clauses": [_clause(c, versions, decisions, comments) for c in clauses],
+        "clauses": [_clause(c, versions, decisions, comments, refs) for c in clauses],
         "decisions": [_public(d) for d in decisions[None]],
     }
     document["content_hash"] = content_hash(document)
@@ -84,6 +87,7 @@ def _clause(
     versions: dict[int, list[dict[str, Any]]],
     decisions: dict[int | None, list[dict[str, Any]]],
     comments: dict[int, dict[str, int]],
+    refs: crossrefs.Refs,
 ) -> dict[str, Any]:
     current = clause.current_version
     counts = comments.get(clause.pk, {})
@@ -92,7 +96,7 @@ def _clause(
         "number": clause.position,
         "kind": clause.kind,
         "title": clause.title,
-        "text": clause.text,
+        "text": refs.display(clause.text),
         "spec": clause.spec,
         "status": clause.status,
         "version": current.number if current else None,
@@ -105,7 +109,7 @@ def _clause(
     }
 
 
-def _versions(framework: Framework) -> dict[int, list[dict[str, Any]]]:
+def _versions(framework: Framework, refs: crossrefs.Refs) -> dict[int, list[dict[str, Any]]]:
     rows = ClauseVersion.objects.filter(clause__framework=framework).order_by("clause_id", "number")
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for version in rows.only(
@@ -118,14 +122,16 @@ def _versions(framework: Framework) -> dict[int, list[dict[str, Any]]]:
                 "created_at": timestamp(version.created_at),
                 "rationale": version.rationale,
                 # The history a reader diffs; never who wrote it (attribution is a promise).
-                "text": version.text,
+                "text": refs.display(version.text),
                 "spec": version.spec,
             }
         )
     return out
 
 
-def _decisions(framework: Framework) -> dict[int | None, list[dict[str, Any]]]:
+def _decisions(
+    framework: Framework, refs: crossrefs.Refs
+) -> dict[int | None, list[dict[str, Any]]]:
     """clause id (None for the framework) → how each closed round decided on it, in order."""
     motions = list(
         Motion.objects.filter(round__framework=framework, round__status=VotingRound.Status.CLOSED)
@@ -137,6 +143,7 @@ def _decisions(framework: Framework) -> dict[int | None, list[dict[str, Any]]]:
             pk__in=[o["id"] for m in motions for o in m.options]
         ).values_list("pk", "text")
     )
+    texts = {pk: refs.display(text) for pk, text in texts.items()}
     out: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
     for motion in motions:
         out[motion.clause_id if motion.kind != Motion.Kind.ADOPT_FRAMEWORK else None].append(

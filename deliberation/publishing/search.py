@@ -31,6 +31,7 @@ from django.urls import reverse
 
 from convene.models import Convening, Membership
 from deliberation.models import Clause, Comment, Framework
+from deliberation.text.selectors import Numbering
 
 KINDS = ("framework", "clause", "comment")
 PAGE_SIZE = 20
@@ -205,7 +206,7 @@ def _framework_of(kind: str, row: Any) -> Framework:
     return row.framework if kind == "clause" else row.clause.framework
 
 
-def _hit(kind: str, row: Any, headline: str, rank: float) -> Hit:
+def _hit(kind: str, row: Any, headline: str, rank: float, numbering: Numbering) -> Hit:
     framework = _framework_of(kind, row)
     published = framework.status == Framework.Status.PUBLISHED
     reader = reverse("reader", kwargs={"slug": framework.slug})
@@ -227,7 +228,8 @@ def _hit(kind: str, row: Any, headline: str, rank: float) -> Hit:
     return Hit(
         kind=kind,
         title=title,
-        snippet=snippet_html(headline or ""),
+        # Clause references are indexed as stored; the snippet shows their current numbers.
+        snippet=snippet_html(numbering.display(headline or "")),
         url=url,
         framework={"slug": framework.slug, "title": framework.title},
         convening={"slug": framework.convening.slug, "title": framework.convening.title},
@@ -244,10 +246,12 @@ def search(
     limit = page * PAGE_SIZE + 1
     find = _postgres if connection.vendor == "postgresql" else _fallback
     hits: list[Hit] = []
+    numbering = Numbering()
     for one in (kind,) if kind else KINDS:
         rows = _base(one, user, convening)
         hits += [
-            _hit(one, row, headline, rank) for row, headline, rank in find(rows, one, q, limit)
+            _hit(one, row, headline, rank, numbering)
+            for row, headline, rank in find(rows, one, q, limit)
         ]
     if connection.vendor == "postgresql":
         hits.sort(key=lambda h: -h.rank)

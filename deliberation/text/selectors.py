@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from convene.models import Convening
 from convene.parsing import fits_column
 from deliberation.models import Alternative, Amendment, Clause, ClauseVersion, Comment, Framework
+from deliberation.text import crossrefs
 
 
 def framework_list(*, convening: Convening) -> QuerySet[Framework]:
@@ -59,6 +60,49 @@ def reading_list(*, framework: Framework) -> QuerySet[Clause]:
 def clause_numbers(*, framework: Framework) -> dict[int, int]:
     """Clause number → clause id, for turning §n in a clause's text into links."""
     return dict(Clause.objects.filter(framework=framework).values_list("position", "pk"))
+
+
+def clause_refs(*, framework: Framework) -> crossrefs.Refs:
+    """The framework's numbering now: turns ``§n`` into stored tokens and back (one query)."""
+    return crossrefs.Refs(clause_numbers(framework=framework))
+
+
+def refs_for(*, framework: Framework | int, texts: Iterable[str]) -> crossrefs.Refs:
+    """The framework's numbering for showing ``texts``; read (one query) only when one of
+    them may refer to a clause."""
+    if any("§" in text for text in texts):
+        numbers = Clause.objects.filter(framework=framework).values_list("position", "pk")
+        return crossrefs.Refs(dict(numbers))
+    return crossrefs.Refs({})
+
+
+def display_text(*, framework: Framework | int, text: str) -> str:
+    """``text`` as readers see it: clause references with current numbers. Reads the
+    numbering (one query) only when the text holds a reference."""
+    if not crossrefs.TOKEN.search(text):
+        return text
+    numbers = Clause.objects.filter(framework=framework).values_list("position", "pk")
+    return crossrefs.Refs(dict(numbers)).display(text)
+
+
+class Numbering:
+    """Clause id → current number for showing stored references, read a framework at a time
+    as the texts shown need them: a list of texts from one framework costs one query."""
+
+    def __init__(self) -> None:
+        self._numbers: dict[int, int] = {}
+        self._asked: set[int] = set()
+
+    def display(self, text: str) -> str:
+        ids = crossrefs.referenced_ids(text)
+        missing = ids - self._asked
+        if missing:
+            rows = Clause.objects.filter(framework__clauses__pk__in=missing).values_list(
+                "pk", "position"
+            )
+            self._numbers.update(rows)
+            self._asked |= missing | self._numbers.keys()
+        return crossrefs.to_display(text, self._numbers) if ids else text
 
 
 def version_list(*, clause: Clause) -> QuerySet[ClauseVersion]:

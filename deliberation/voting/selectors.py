@@ -17,6 +17,7 @@ from convene.audit import timestamp
 from convene.models import Convening, Organization
 from deliberation.discussion.attribution import Reader, reader_for
 from deliberation.models import Alternative, Ballot, Framework, Motion, RollEntry, VotingRound
+from deliberation.text.selectors import Numbering
 from deliberation.voting import tally
 from deliberation.voting.services.closing import eligible_by_group, turnout_by_group
 from deliberation.voting.services.rounds import round_chain_key
@@ -278,6 +279,9 @@ def alternatives_of(round_: VotingRound) -> dict[int, list[Alternative]]:
     rows = Alternative.objects.filter(clause_id__in=list(clauses)).exclude(
         status=Alternative.Status.WITHDRAWN
     )
+    numbering = Numbering()
     for alternative in rows.order_by("label"):
+        # Shown on the ballot, never saved: clause references with their current numbers.
+        alternative.text = numbering.display(alternative.text)
         out[clauses[alternative.clause_id]].append(alternative)
     return out

@@ -37,6 +37,7 @@ from deliberation.models import (
     Framework,
     Reaction,
 )
+from deliberation.text.selectors import display_text
 
 MAX_BODY = 10_000
 MAX_REASON = 500
@@ -105,19 +106,21 @@ def _parent(clause: Clause, parent_id: int | None) -> Comment | None:
     return parent
 
 
-def _anchor(version: ClauseVersion, anchor: Any) -> tuple[int | None, str]:
+def _anchor(version: ClauseVersion, anchor: Any, *, framework_id: int) -> tuple[int | None, str]:
     """(paragraph, quote) of a valid anchor into ``version``, or (None, "") without one."""
     if anchor is None:
         return None, ""
     if not isinstance(anchor, dict):
         raise DomainError("An anchor is {paragraph, quote}.", field="anchor")
     paragraph, quote = anchor.get("paragraph"), anchor.get("quote")
-    problem = anchors.anchor_error(version.text, paragraph, quote)
+    # Quotes are of the text as readers see it, with clause numbers, not stored references.
+    text = display_text(framework=framework_id, text=version.text)
+    problem = anchors.anchor_error(text, paragraph, quote)
     if problem:
         raise DomainError(problem[1], field=problem[0])
     assert isinstance(paragraph, int) and isinstance(quote, str)
     # A selection that cuts a word is stored as whole words: a quote reads as the text does.
-    quote = anchors.snap_quote(anchors.paragraphs(version.text)[paragraph], quote)
+    quote = anchors.snap_quote(anchors.paragraphs(text)[paragraph], quote)
     if len(quote) > anchors.MAX_QUOTE:
         raise DomainError("Quote at most 1,000 characters.", field="anchor.quote")
     return paragraph, quote
@@ -186,7 +189,7 @@ def comment_post(
     membership = membership_of(actor, framework.convening)
     assert membership is not None and clause.current_version_id is not None
     version = ClauseVersion.objects.get(pk=clause.current_version_id)
-    position = _anchor(version, anchor)
+    position = _anchor(version, anchor, framework_id=clause.framework_id)
     with transaction.atomic():
         comment = _create_comment(
             actor=actor,

@@ -13,6 +13,7 @@ from convene.models import Convening
 from convene.text import render_markdown
 from deliberation.models import Alternative, Amendment, Clause, ClauseKind, ClauseVersion, Framework
 from deliberation.text import gates, specs
+from deliberation.text.selectors import Numbering
 
 
 def _spec_schema() -> dict[str, Any]:
@@ -34,6 +35,22 @@ def _spec_schema() -> dict[str, Any]:
 @extend_schema_field(_spec_schema(), component_name="ClauseSpec")
 class AnyJSONField(serializers.JSONField):
     """A spec: checked against the kind's schema by the service."""
+
+
+class ShownText(serializers.CharField):
+    """Clause, version, amendment or alternative text as readers see it: references to other
+    clauses (stored by identity, ``deliberation.text.crossrefs``) show their current number.
+    Clients write ``§n`` and read ``§n``."""
+
+    def to_representation(self, value: Any) -> str:
+        return numbering(self.context).display(str(value))
+
+
+def numbering(context: Any) -> Numbering:
+    """One per response, shared by every object it shows."""
+    shown = context.setdefault("numbering", Numbering())
+    assert isinstance(shown, Numbering)
+    return shown
 
 
 # --- output ---------------------------------------------------------------------------------
@@ -75,6 +92,7 @@ class ClauseSerializer(serializers.ModelSerializer):
     framework: serializers.SlugRelatedField[Framework] = serializers.SlugRelatedField(
         slug_field="slug", read_only=True
     )
+    text = ShownText(read_only=True)
     text_html = serializers.SerializerMethodField()
     spec_summary = serializers.SerializerMethodField()
     spec = AnyJSONField(allow_null=True)
@@ -99,7 +117,7 @@ class ClauseSerializer(serializers.ModelSerializer):
         return obj.current_version.number if obj.current_version else None
 
     def get_text_html(self, obj: Clause) -> str:
-        return render_markdown(obj.text)
+        return render_markdown(numbering(self.context).display(obj.text))
 
     def get_spec_summary(self, obj: Clause) -> str:
         return specs.describe(obj.spec, obj.kind) if obj.spec else ""
@@ -115,6 +133,8 @@ class VersionSerializer(serializers.ModelSerializer):
     alternative: serializers.PrimaryKeyRelatedField[Alternative] = (
         serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     )
+
+    text = ShownText(read_only=True)
 
     class Meta:
         model = ClauseVersion
@@ -170,6 +190,7 @@ class AmendmentSerializer(serializers.ModelSerializer):
     spec = AnyJSONField(allow_null=True)
     resulting_version = serializers.SerializerMethodField()
     is_stale = serializers.SerializerMethodField()
+    text = ShownText(read_only=True)
 
     class Meta:
         model = Amendment
@@ -203,6 +224,7 @@ class AmendmentSerializer(serializers.ModelSerializer):
 class AlternativeSerializer(serializers.ModelSerializer):
     proposer = UserBriefSerializer()
     spec = AnyJSONField(allow_null=True)
+    text = ShownText(read_only=True)
 
     class Meta:
         model = Alternative

@@ -205,7 +205,9 @@ class DiffView(APIView):
             if number not in versions:
                 raise DomainError(f"Version {number} does not exist.", field=name, status=404)
         old, new = versions[numbers["from"]], versions[numbers["to"]]
-        ops = diff.diff(old.text, new.text)
+        # References compared by identity, shown with current numbers.
+        refs = selectors.refs_for(framework=self.target.framework_id, texts=(old.text, new.text))
+        ops = refs.display_ops(diff.diff(refs.comparable(old.text), refs.comparable(new.text)))
         body = {
             "from": old.number,
             "to": new.number,

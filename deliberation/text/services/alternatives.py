@@ -12,6 +12,7 @@ from convene.errors import Conflict, DomainError
 from convene.models import User
 from deliberation.models import Alternative, Clause, ClauseVersion, Framework
 from deliberation.text.permissions import can_propose, can_resolve, can_withdraw_alternative
+from deliberation.text.selectors import clause_refs
 from deliberation.text.services.common import (
     clean_rationale,
     clean_spec,
@@ -52,7 +53,7 @@ def alternative_propose(
         alternative = Alternative.objects.create(
             clause=clause,
             label=_next_label(clause),
-            text=text,
+            text=clause_refs(framework=framework).store(text),
             spec=new_spec,
             rationale=why,
             proposer=actor,

@@ -20,6 +20,7 @@ from deliberation.text.permissions import (
     can_rebase,
     can_withdraw_amendment,
 )
+from deliberation.text.selectors import clause_refs
 from deliberation.text.services.common import (
     clean_rationale,
     clean_spec,
@@ -40,6 +41,8 @@ def amendment_propose(
     with transaction.atomic():
         clause, framework = lock_clause(clause.pk)
         can_propose(actor, clause).enforce()
+        refs = clause_refs(framework=framework)
+        text = refs.store(text)
         new_spec = clean_spec(clause.kind, clause.spec if spec is ... else spec)
         if text == clause.text and new_spec == clause.spec:
             raise DomainError("The amendment does not change the text or the spec.", field="text")
@@ -49,7 +52,7 @@ def amendment_propose(
             clause=clause,
             base_version=base,
             text=text,
-            diff_ops=diff.diff(base.text, text),
+            diff_ops=diff.diff(refs.store(base.text), text),
             spec=new_spec,
             rationale=why,
             author=actor,
@@ -196,8 +199,9 @@ def amendment_rebase(
     with transaction.atomic():
         amendment, clause, framework = _lock_amendment(amendment)
         can_rebase(actor, amendment).enforce()
+        refs = clause_refs(framework=framework)
         if text is not None:
-            amendment.text = clean_text(text)
+            amendment.text = refs.store(clean_text(text))
         amendment.spec = clean_spec(clause.kind, amendment.spec if spec is ... else spec)
         if rationale is not None:
             amendment.rationale = clean_rationale(rationale)
@@ -205,7 +209,7 @@ def amendment_rebase(
         current = clause.current_version
         assert current is not None, "only null inside clause_create, before the first version"
         amendment.base_version = current
-        amendment.diff_ops = diff.diff(current.text, amendment.text)
+        amendment.diff_ops = diff.diff(refs.store(current.text), amendment.text)
         amendment.save()
         audit_append(
             convening=framework.convening,

@@ -13,6 +13,7 @@ from convene.models import User
 from convene.plaintext import clean_single_line
 from deliberation.models import Clause, ClauseKind, Framework
 from deliberation.text.permissions import can_edit_clauses
+from deliberation.text.selectors import clause_refs
 from deliberation.text.services.common import (
     clean_rationale,
     clean_spec,
@@ -57,6 +58,8 @@ def clause_create(
         clause = Clause.objects.create(
             framework=framework, position=last + 1, kind=kind, title=title, text=text, spec=spec
         )
+        # Numbered now, so the text may refer to the new clause itself.
+        text = clause_refs(framework=framework).store(text)
         version = version_add(
             clause=clause, text=text, spec=spec, author=actor, rationale=rationale
         )
@@ -104,6 +107,8 @@ def clause_update(
         framework = Framework.objects.select_related("convening").get(pk=clause.framework_id)
         can_edit_clauses(actor, framework).enforce()
         new_kind, new_text, new_spec = _revision(clause, kind=kind, text=text, spec=spec)
+        if text is not None:
+            new_text = clause_refs(framework=framework).store(new_text)
         changes: dict[str, Any] = {}
         title = None if title is None else clean_single_line(title, field="title")
         if title is not None and title != clause.title:

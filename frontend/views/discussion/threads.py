@@ -24,14 +24,15 @@ from deliberation.discussion.permissions import access_comment, can_sort_threads
 from deliberation.discussion.selectors import Viewer
 from deliberation.models import Amendment, Clause, ClauseVersion, Comment, Disposition
 from deliberation.text.permissions import access_clause
+from deliberation.text.selectors import display_text
 from frontend.views import htmx, signed_in_user
 from frontend.views.discussion.limits import check_rate, too_many
 
 
-def _paragraph_choices(clause: Clause) -> list[tuple[int, str]]:
+def _paragraph_choices(clause_text: str) -> list[tuple[int, str]]:
     """The no-JavaScript anchor picker: each paragraph's number and first words."""
     choices = []
-    for index, text in enumerate(anchors.paragraphs(clause.text)):
+    for index, text in enumerate(anchors.paragraphs(clause_text)):
         words = text.split()
         label = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
         choices.append((index, f"¶{index + 1}: {label}"))
@@ -80,7 +81,10 @@ def comments_context(
     query: dict[str, str | int] = {"sort": order.key} if order is not ordering.DEFAULT else {}
     page = reverse("clause_comments", args=[clause.pk])
     more_url = f"{page}?{urlencode({**query, 'after': next_after})}" if next_after else ""
+    clause_text = display_text(framework=clause.framework_id, text=clause.text)
     return {
+        # As readers see it: clause references with their current numbers.
+        "clause_text": clause_text,
         "clause": clause,
         "viewer": viewer,
         "threads": threads,
@@ -93,7 +97,7 @@ def comments_context(
         ],
         "since": since,
         "new_comment": new_comment or {},
-        "paragraph_choices": _paragraph_choices(clause),
+        "paragraph_choices": _paragraph_choices(clause_text),
         "comment_anchors": selectors.anchors_for(clause),
         "summary": selectors.summary_for(clause),
         "next_url": request.get_full_path(),
@@ -131,9 +135,8 @@ def _anchor_input(request: HttpRequest, clause: Clause) -> dict[str, Any] | None
         message="Choose the paragraph you quote.",
         minimum=0,
     )
-    parts = anchors.paragraphs(
-        clause.current_version.text if clause.current_version else clause.text
-    )
+    text = clause.current_version.text if clause.current_version else clause.text
+    parts = anchors.paragraphs(display_text(framework=clause.framework_id, text=text))
     if 0 <= index < len(parts):
         quote = anchors.source_quote(parts[index], quote)
     return {"paragraph": index, "quote": quote}

@@ -18,7 +18,7 @@ from django.urls import reverse
 from convene.permissions import can_view_member_pages
 from deliberation.discussion.selectors import anchors_for
 from deliberation.models import Alternative, Amendment, Clause
-from deliberation.text import diff, selectors, specs
+from deliberation.text import crossrefs, diff, selectors, specs
 from deliberation.text.permissions import (
     can_accept,
     can_decide,
@@ -58,7 +58,7 @@ def spec_sentence(kind: str, spec: Any) -> str:
 
 
 def _amendment_rows(
-    request: HttpRequest, clause: Clause, amendments: list[Amendment]
+    request: HttpRequest, clause: Clause, amendments: list[Amendment], refs: crossrefs.Refs
 ) -> list[dict[str, Any]]:
     rows = []
     for a in amendments:
@@ -69,7 +69,8 @@ def _amendment_rows(
                 "amendment": a,
                 "stale": stale,
                 # Stored by the service when proposed or rebased: a page view never diffs.
-                "diff_html": diff.render_html(a.diff_ops),
+                "diff_html": diff.render_html(refs.display_ops(a.diff_ops)),
+                "text": refs.display(a.text),
                 "spec_rows": spec_rows(clause.kind, a.spec)
                 if a.spec != a.base_version.spec
                 else [],
@@ -100,12 +101,11 @@ def _bracket(alternatives: list[Alternative]) -> list[Alternative]:
     return open_ones if len(open_ones) >= 2 else []
 
 
-def _crossrefs(clause: Clause) -> dict[int, str]:
-    """Where §n in the clause's text leads: clause n's page. Read only when the text has a §."""
-    if "§" not in clause.text:
-        return {}
-    numbers = selectors.clause_numbers(framework=clause.framework)
-    return {n: reverse("clause_detail", kwargs={"clause_id": pk}) for n, pk in numbers.items()}
+def _crossrefs(refs: crossrefs.Refs) -> dict[int, str]:
+    """Where §n in the clause's text leads: clause n's page."""
+    return {
+        n: reverse("clause_detail", kwargs={"clause_id": pk}) for n, pk in refs.number_to_id.items()
+    }
 
 
 def clause_context(
@@ -124,6 +124,13 @@ def clause_context(
     alternatives = list(selectors.alternative_list(clause=clause))
     open_alternatives = [a for a in alternatives if a.status == Alternative.Status.OPEN]
     amendments = list(selectors.amendment_list(clause=clause))
+    # References are stored by clause id and shown with the numbers clauses have now; the
+    # numbering is read only when some text on the page refers to a clause.
+    texts = [clause.text, *(a.text for a in alternatives), *(a.text for a in amendments)]
+    texts += [op["text"] for a in amendments for op in a.diff_ops]
+    refs = selectors.refs_for(framework=framework, texts=texts)
+    for alternative in alternatives:
+        alternative.text = refs.display(alternative.text)  # shown, never saved
     if resolve_form is None and may_resolve and open_alternatives:
         resolve_form = ResolveForm(alternatives=open_alternatives)
     elif resolve_form is not None and not resolve_form.is_bound:
@@ -137,8 +144,9 @@ def clause_context(
         "clause_versions": versions,
         "spec_rows": spec_rows(clause.kind, clause.spec),
         "spec_sentence": spec_sentence(clause.kind, clause.spec),
-        "clause_refs": _crossrefs(clause),
-        "amendment_rows": _amendment_rows(request, clause, amendments),
+        "clause_text": refs.display(clause.text),
+        "clause_refs": _crossrefs(refs),
+        "amendment_rows": _amendment_rows(request, clause, amendments, refs),
         "open_amendment_count": sum(a.status == Amendment.Status.OPEN for a in amendments),
         "alternatives": alternatives,
         "withdrawable_alternatives": _withdrawable(request, clause, alternatives),

@@ -11,7 +11,7 @@ from django.http import QueryDict
 from django.utils.safestring import mark_safe
 
 from deliberation.models import ClauseVersion
-from deliberation.text import diff
+from deliberation.text import crossrefs, diff
 
 # ASCII digits only ("²".isdigit() is true but int() refuses it), and not thousands of them.
 _NUMBER = re.compile(r"[0-9]{1,9}")
@@ -65,14 +65,19 @@ def compare_choice(versions: list[ClauseVersion], params: QueryDict) -> dict[str
     }
 
 
-def compare_context(versions: list[ClauseVersion], params: QueryDict) -> dict[str, Any]:
+def compare_context(
+    versions: list[ClauseVersion], params: QueryDict, refs: crossrefs.Refs | None = None
+) -> dict[str, Any]:
     """What the compare form and the diff partial show: the choice and the diff between the
-    two versions (bounded in time by ``diff.diff`` whatever the texts)."""
+    two versions (bounded in time by ``diff.diff`` whatever the texts). With ``refs`` (the
+    framework's numbering), clause references are compared by identity and shown by number."""
     context = compare_choice(versions, params)
     old, new = context["old"], context["new"]
-    ops = diff.diff(old.text, new.text)
+    refs = refs or crossrefs.Refs({})
+    old_text, new_text = refs.comparable(old.text), refs.comparable(new.text)
+    ops = refs.display_ops(diff.diff(old_text, new_text))
     context |= {
-        "identical": old.text == new.text,
+        "identical": old_text == new_text,
         "spec_changes": diff.spec_changes(old.spec, new.spec),
         # Safe: diff.render_html and side_by_side escape every piece of text they wrap.
         "inline_html": mark_safe(diff.render_html(ops)),  # noqa: S308

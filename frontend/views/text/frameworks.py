@@ -266,7 +266,8 @@ def clause_new(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def clause_edit(request: HttpRequest, clause_id: int) -> HttpResponse:
     clause = access_clause(request.user, clause_id, need=Need.EDIT)
-    initial = {"kind": clause.kind, "title": clause.title, "text": clause.text}
+    text = selectors.display_text(framework=clause.framework_id, text=clause.text)
+    initial = {"kind": clause.kind, "title": clause.title, "text": text}
     form = ClauseForm(request.POST or None, initial=initial, initial_spec=clause.spec)
     status = 200
     if request.method == "POST":
@@ -306,7 +307,11 @@ def clause_history(request: HttpRequest, clause_id: int) -> HttpResponse:
     columns). htmx asks for the diff alone, to show it inline on the clause page."""
     clause = access_clause(request.user, clause_id)
     versions: list[ClauseVersion] = list(selectors.version_list(clause=clause))
-    compare = compare_context(versions, request.GET)
+    compare = compare_context(
+        versions,
+        request.GET,
+        selectors.refs_for(framework=clause.framework_id, texts=(v.text for v in versions)),
+    )
     context = {
         "clause": clause,
         "framework": clause.framework,

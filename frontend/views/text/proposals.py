@@ -83,7 +83,7 @@ def _proposal_page(request: HttpRequest, clause_id: int, what: str) -> HttpRespo
     form = ProposalForm(
         request.POST or None,
         kind=clause.kind,
-        initial={"text": clause.text},
+        initial={"text": selectors.display_text(framework=clause.framework_id, text=clause.text)},
         initial_spec=clause.spec,
         rationale_required=what == "amendment",
         # Both forms may be open on the clause page at once: keep their ids apart.

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from deliberation.text import selectors
+from deliberation.text import crossrefs, selectors
 from deliberation.text.permissions import access_framework
 from frontend.views.text.clause import spec_rows, spec_sentence
 
@@ -18,6 +18,12 @@ from frontend.views.text.clause import spec_rows, spec_sentence
 def framework_reading(request: HttpRequest, slug: str) -> HttpResponse:
     framework = access_framework(request.user, slug)
     clauses = list(selectors.reading_list(framework=framework))
+    # References are stored by clause id; shown here with the numbers clauses have now.
+    refs = crossrefs.Refs({c.position: c.pk for c in clauses})
+    for c in clauses:
+        c.text = refs.display(c.text)  # shown, never saved
+        for a in getattr(c, "open_alternatives", []):
+            a.text = refs.display(a.text)
     rows = [
         {
             "clause": c,

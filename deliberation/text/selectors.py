@@ -64,7 +64,9 @@ def clause_numbers(*, framework: Framework) -> dict[int, int]:
 def version_list(*, clause: Clause) -> QuerySet[ClauseVersion]:
     return (
         ClauseVersion.objects.filter(clause=clause)
-        .select_related("author", "accepted_by")
+        # The amendment a version came from: its number and the reason it was accepted.
+        .select_related("author", "accepted_by", "amendment")
+        .defer("amendment__text", "amendment__diff_ops", "amendment__spec")
         .order_by("number")
     )
 
@@ -107,6 +109,7 @@ def open_items(*, framework: Framework) -> list[dict[str, Any]]:
             {
                 "kind": "amendment",
                 "id": amendment.pk,
+                "number": amendment.number,
                 "clause": amendment.clause_id,
                 "clause_number": amendment.clause.position,
                 "clause_title": amendment.clause.title,

@@ -48,7 +48,7 @@ _PARTS = re.compile(
     r"^P(?:(?P<year>\d+)Y)?(?:(?P<month>\d+)M)?(?:(?P<week>\d+)W)?(?:(?P<day>\d+)D)?"
     r"(?:T(?:(?P<hour>\d+)H)?(?:(?P<minute>\d+)M)?(?:(?P<second>\d+(?:\.\d+)?)S)?)?$"
 )
-_TERM = re.compile(r"(\d+)\s*([a-z]+)")
+_TERM = re.compile(r"(\d+)\s*([a-z]+)", re.ASCII)
 _SEPARATORS = re.compile(r"\s*(?:,|\band\b|\s)\s*")
 
 
@@ -60,7 +60,8 @@ class DurationError(ValueError):
 
 
 def is_iso(value: str) -> bool:
-    return re.fullmatch(ISO_DURATION, value) is not None
+    # ASCII: \d would otherwise take other scripts' digits, which no ISO 8601 reader expects.
+    return re.fullmatch(ISO_DURATION, value, re.ASCII) is not None
 
 
 def words(value: str) -> str:

@@ -212,3 +212,30 @@ def test_history_costs_the_same_with_2_or_20_versions_from_amendments(
     drafting = make_drafting(make_world())
     clause = grow_amendments(drafting, amendments)
     assert count_queries(f"/clauses/{clause.pk}/history/", None) == 2  # clause, versions
+
+
+def test_dispositions_name_the_amendment_by_its_number(drafting: Drafting) -> None:
+    from deliberation.discussion import services as discussion
+
+    w = drafting.world
+    services.amendment_propose(
+        actor=w.industry, clause=drafting.scope, text="Applies to all.", rationale="Why."
+    )
+    second = services.amendment_propose(
+        actor=w.policymaker, clause=drafting.scope, text="Applies to none.", rationale="Why."
+    )
+    comment = discussion.comment_post(
+        actor=w.civil_society, clause=drafting.scope, body="Too wide."
+    )
+    discussion.disposition_set(
+        actor=w.organizer,
+        comment=comment,
+        outcome="accepted",
+        response="Narrowed.",
+        amendment_id=second.pk,
+    )
+    organizer = page_client(w.organizer)
+    thread = text_of(organizer.get(f"/clauses/{drafting.scope.pk}/comments/").content.decode())
+    assert "Amendment 2" in thread and f"Amendment #{second.pk}" not in thread
+    table = organizer.get(f"/f/{drafting.framework.slug}/dispositions/").content.decode()
+    assert "Amendment 2" in text_of(table)

@@ -57,7 +57,7 @@ def test_card_shows_the_text_diff_and_only_the_changed_spec_field(drafting: Draf
     assert "Amendment 2 to §2" in html
     assert '<del><span class="visually-hidden">removed: </span>too </del>' in html
     assert '<ins><span class="visually-hidden">added: </span>' in html
-    table = re.search(r'<table class="table spec-table spec-changes">.*?</table>', html, re.S)
+    table = re.search(r'<table class="table spec-changes">.*?</table>', html, re.S)
     assert table, html
     words = text_of(table.group(0))
     assert "Measurement window" in words and "180 days" in words and "90 days" in words

@@ -64,8 +64,10 @@ def clause_numbers(*, framework: Framework) -> dict[int, int]:
 def version_list(*, clause: Clause) -> QuerySet[ClauseVersion]:
     return (
         ClauseVersion.objects.filter(clause=clause)
-        # The amendment a version came from: its number and the reason it was accepted.
-        .select_related("author", "accepted_by", "amendment")
+        # The amendment a version came from: its number, proposer and the reason it was
+        # accepted (its proposer, not the version's author: versions written before issue 7
+        # named the accepting organizer as author, and their hashes keep them so).
+        .select_related("author", "accepted_by", "amendment__author")
         .defer("amendment__text", "amendment__diff_ops", "amendment__spec")
         .order_by("number")
     )

@@ -67,7 +67,7 @@ def version_list(*, clause: Clause) -> QuerySet[ClauseVersion]:
         # The amendment a version came from: its number, proposer and the reason it was
         # accepted (its proposer, not the version's author: versions written before issue 7
         # named the accepting organizer as author, and their hashes keep them so).
-        .select_related("author", "accepted_by", "amendment__author")
+        .select_related("author", "accepted_by", "amendment__author", "amendment__decided_by")
         .defer("amendment__text", "amendment__diff_ops", "amendment__spec")
         .order_by("number")
     )

@@ -239,3 +239,35 @@ def test_dispositions_name_the_amendment_by_its_number(drafting: Drafting) -> No
     assert "Amendment 2" in thread and f"Amendment #{second.pk}" not in thread
     table = organizer.get(f"/f/{drafting.framework.slug}/dispositions/").content.decode()
     assert "Amendment 2" in text_of(table)
+
+
+def test_history_credits_the_proposer_of_a_version_recorded_before_issue_7(
+    drafting: Drafting,
+) -> None:
+    """Such versions named the accepting organizer as author; their hash keeps that, so the
+    history reads the proposer from the amendment instead of rewriting the row."""
+    from django.db import transaction
+
+    from deliberation.text.services.common import lock_clause, version_add
+
+    w = drafting.world
+    amendment = services.amendment_propose(
+        actor=w.industry, clause=drafting.scope, text="Applies to all labs.", rationale="Why."
+    )
+    with transaction.atomic():
+        clause, _framework = lock_clause(drafting.scope.pk)
+        version_add(
+            clause=clause,
+            text=amendment.text,
+            spec=None,
+            author=w.organizer,
+            rationale="Amendment accepted.",
+            amendment=amendment,
+        )
+    # Nor did they record accepted_by: the amendment's decider stands in.
+    Amendment.objects.filter(pk=amendment.pk).update(decided_by=w.organizer)
+    history = text_of(
+        page_client(None).get(f"/clauses/{drafting.scope.pk}/history/").content.decode()
+    )
+    credit = f"Proposed by {w.industry.display_name} in amendment 1, accepted by "
+    assert credit + w.organizer.display_name in history

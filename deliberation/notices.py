@@ -146,8 +146,11 @@ def amendment_decided(amendment: Amendment, *, actor: User | None) -> None:
     allowed = members(framework.convening_id, reasons)
     url = f"{reverse('clause_detail', args=[clause.pk])}#amendment-{amendment.pk}"
     for category, title in (
-        (Category.AMENDMENTS, f"Your amendment to {_where(clause)} was {status}"),
-        (Category.FOLLOWING, f"An amendment to {_where(clause)} was {status}"),
+        (
+            Category.AMENDMENTS,
+            f"Your amendment {amendment.number} to {_where(clause)} was {status}",
+        ),
+        (Category.FOLLOWING, f"Amendment {amendment.number} to {_where(clause)} was {status}"),
     ):
         notice = Notice(
             event=f"amendment.decided:{amendment.pk}",

@@ -48,7 +48,10 @@ def comment_list(*, clause: Clause) -> QuerySet[Comment]:
             "version",
             "disposition__version",
             "disposition__decided_by",
+            # Named by its number in the disposition ("Amendment 2"); its text is not shown.
+            "disposition__amendment",
         )
+        .defer("disposition__amendment__text", "disposition__amendment__diff_ops")
         .prefetch_related("mentions")
         # A comment names its version and its disposition's by number: the texts stay behind.
         .defer(*VERSION_BODY, *(f"disposition__{name}" for name in VERSION_BODY))

@@ -147,15 +147,21 @@ def spec_changes(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list
     ]
 
 
-def render_html(ops: list[DiffOp]) -> str:
-    """Escaped text with ``<ins>``/``<del>`` around the changes."""
+_SPOKEN = '<span class="visually-hidden">{} </span>'
+
+
+def render_html(ops: list[DiffOp], *, spoken: bool = False) -> str:
+    """Escaped text with ``<ins>``/``<del>`` around the changes; with ``spoken``, each change
+    also starts with a visually hidden "added:"/"removed:", for screen readers that do not
+    announce the elements."""
+    added, removed = (_SPOKEN.format("added:"), _SPOKEN.format("removed:")) if spoken else ("", "")
     parts = []
     for op in ops:
         text = html.escape(op["text"])
         if op["op"] == "insert":
-            parts.append(f"<ins>{text}</ins>")
+            parts.append(f"<ins>{added}{text}</ins>")
         elif op["op"] == "delete":
-            parts.append(f"<del>{text}</del>")
+            parts.append(f"<del>{removed}{text}</del>")
         else:
             parts.append(text)
     return "".join(parts)

@@ -171,6 +171,9 @@ class Amendment(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     clause = models.ForeignKey(Clause, on_delete=models.PROTECT, related_name="amendments")
+    # 1, 2, 3 … within the clause, in the order proposed: "Amendment 2 to §3". Assigned by
+    # amendment_propose under the clause's row lock.
+    number = models.PositiveIntegerField()
     base_version = models.ForeignKey(ClauseVersion, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(max_length=50_000)
     # The word diff from base_version.text to text (deliberation.text.diff operations), stored
@@ -197,10 +200,13 @@ class Amendment(models.Model):
                 condition=~Q(status="accepted") | Q(resulting_version__isnull=False),
                 name="deliberation_amendment_accepted_has_version",
             ),
+            models.UniqueConstraint(
+                fields=["clause", "number"], name="deliberation_amendment_unique_number"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"Amendment {self.pk} to clause {self.clause_id}"
+        return f"Amendment {self.number} to clause {self.clause_id}"
 
 
 class Alternative(models.Model):

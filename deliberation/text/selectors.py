@@ -108,7 +108,11 @@ class Numbering:
 def version_list(*, clause: Clause) -> QuerySet[ClauseVersion]:
     return (
         ClauseVersion.objects.filter(clause=clause)
-        .select_related("author", "accepted_by")
+        # The amendment a version came from: its number, proposer and the reason it was
+        # accepted (its proposer, not the version's author: versions written before issue 7
+        # named the accepting organizer as author, and their hashes keep them so).
+        .select_related("author", "accepted_by", "amendment__author", "amendment__decided_by")
+        .defer("amendment__text", "amendment__diff_ops", "amendment__spec")
         .order_by("number")
     )
 
@@ -151,6 +155,7 @@ def open_items(*, framework: Framework) -> list[dict[str, Any]]:
             {
                 "kind": "amendment",
                 "id": amendment.pk,
+                "number": amendment.number,
                 "clause": amendment.clause_id,
                 "clause_number": amendment.clause.position,
                 "clause_title": amendment.clause.title,

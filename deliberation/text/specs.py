@@ -7,13 +7,12 @@ enforces and what ``GET /api/v1/clause-kinds/`` publishes: one source for both.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from jsonschema import Draft202012Validator
 
-# ISO 8601 durations such as P90D, P6M, PT12H, P1Y2M; at least one component.
-ISO_DURATION = r"^P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$"
+from deliberation.text import durations
+from deliberation.text.durations import ISO_DURATION
 
 
 def _text(title: str, description: str, max_length: int = 500) -> dict[str, Any]:
@@ -173,29 +172,11 @@ def spec_errors(kind: str, spec: Any) -> dict[str, list[str]]:
 
 # Spec fields whose values are ISO 8601 durations, shown to people as words.
 DURATION_FIELDS = frozenset({"window", "min_duration"})
-_DURATION_PARTS = re.compile(
-    r"^P(?:(?P<year>\d+)Y)?(?:(?P<month>\d+)M)?(?:(?P<week>\d+)W)?(?:(?P<day>\d+)D)?"
-    r"(?:T(?:(?P<hour>\d+)H)?(?:(?P<minute>\d+)M)?(?:(?P<second>\d+(?:\.\d+)?)S)?)?$"
-)
 
 
 def duration_words(value: Any) -> str:
-    """An ISO 8601 duration as people write it: "P180D" → "180 days", "P1Y6M" → "1 year and
-    6 months", "PT12H" → "12 hours". Anything else comes back unchanged, as text."""
-    text = str(value)
-    match = _DURATION_PARTS.match(text) if re.fullmatch(ISO_DURATION, text) else None
-    if match is None:
-        return text
-    parts = []
-    for unit, amount in match.groupdict().items():
-        if amount is None:
-            continue
-        number = float(amount) if "." in amount else int(amount)
-        shown = f"{number:g}" if isinstance(number, float) else str(number)
-        parts.append(f"{shown} {unit}{'' if number == 1 else 's'}")
-    if len(parts) == 1:
-        return parts[0]
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
+    """An ISO 8601 duration as people write it ("P180D" → "180 days"); other values as text."""
+    return durations.words(str(value))
 
 
 def readable(name: str, value: Any) -> Any:

@@ -182,7 +182,7 @@ def motion_target_open(motion: Motion) -> Verdict:
     if motion.kind == Motion.Kind.ACCEPT_AMENDMENT and motion.amendment is not None:
         amendment = motion.amendment
         if amendment.status != amendment.Status.OPEN:
-            return refuse(409, f"Amendment #{amendment.pk} is {amendment.status}.")
+            return refuse(409, f"Amendment {amendment.number} is {amendment.status}.")
     return ALLOW
 
 

@@ -15,7 +15,7 @@ from django.utils.text import format_lazy
 
 from convene.errors import DomainError
 from deliberation.models import ClauseKind
-from deliberation.text import specs
+from deliberation.text import durations, specs
 from deliberation.text.services.common import SpecError
 from frontend.forms import SingleLineField
 from frontend.timezones import current_zone
@@ -43,14 +43,40 @@ def _spec_field(name: str, schema: dict[str, Any]) -> forms.Field:
     if schema.get("type") == "number":
         widget = forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"})
         return forms.CharField(label=label, help_text=help_text, required=False, widget=widget)
-    attrs = {}
     if schema.get("pattern") == specs.ISO_DURATION:
-        attrs["placeholder"] = "P90D"
+        return DurationField(label=label, help_text=_duration_help(help_text), required=False)
+    attrs: dict[str, str] = {}
     if schema.get("maxLength", 500) > 500:
         widget = forms.Textarea(attrs={"rows": 3, **attrs})
     else:
         widget = forms.TextInput(attrs=attrs)
     return forms.CharField(label=label, help_text=help_text, required=False, widget=widget)
+
+
+def _duration_help(description: str) -> str:
+    """The schema's description without its note for API clients about ISO 8601."""
+    return description.split(" ISO 8601")[0] + " In words, e.g. 180 days or 6 months."
+
+
+class DurationField(forms.CharField):
+    """A duration typed in words ("180 days", "6 months", or ISO 8601 "P180D"), cleaned to
+    ISO 8601 for the spec, and shown in words."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "e.g. 180 days"}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        return durations.words(value) if isinstance(value, str) else value
+
+    def to_python(self, value: Any) -> str:
+        raw = super().to_python(value)
+        if not raw:
+            return ""
+        try:
+            return durations.parse(raw)
+        except durations.DurationError as error:
+            raise forms.ValidationError(str(error), code="duration") from error
 
 
 def _number(raw: str) -> Any:

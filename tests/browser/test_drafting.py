@@ -79,7 +79,10 @@ def test_delegate_proposes_organizer_accepts_diff_highlights(
             "button", name=re.compile("^Accept")
         ).click()
     assert accepted.value.status == 200
-    done = page.locator(".message-success", has_text=f"Amendment #{amendment.pk} accepted")
+    done = page.locator(
+        ".message-success",
+        has_text=f"Amendment {amendment.number} to §{amendment.clause.position} accepted",
+    )
     done.wait_for()
     assert page.evaluate("window.conveneMarker") == "still here"
     assert page.evaluate("performance.getEntriesByType('navigation').length") == navigations

@@ -67,7 +67,7 @@ def build_round(page: Any, slug: str, voting: Any) -> int:
         (timezone.now() + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
     )
     page.get_by_label("Choose the wording of §2 Capability trigger").check()
-    page.get_by_label(f"Accept amendment #{voting.amendment.pk} to §3").check()
+    page.get_by_label(f"Accept amendment {voting.amendment.number} to §3").check()
     page.get_by_label("Adopt the framework as a whole").check()
     # The rule in words follows the fields (htmx re-renders it; no inline script).
     explained = page.locator("#explained-adopt_framework")

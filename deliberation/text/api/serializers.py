@@ -185,6 +185,10 @@ class DiffSerializer(serializers.Serializer):
 
 
 class AmendmentSerializer(serializers.ModelSerializer):
+    number = serializers.IntegerField(
+        read_only=True,
+        help_text="1, 2, 3 … within the clause, in the order proposed (Amendment 2 to §3).",
+    )
     base_version = serializers.IntegerField(source="base_version.number")
     author = UserBriefSerializer()
     spec = AnyJSONField(allow_null=True)
@@ -196,6 +200,7 @@ class AmendmentSerializer(serializers.ModelSerializer):
         model = Amendment
         fields = [
             "id",
+            "number",
             "clause",
             "base_version",
             "text",

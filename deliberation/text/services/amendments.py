@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from convene.audit import audit_append
@@ -50,6 +51,7 @@ def amendment_propose(
         assert base is not None, "only null inside clause_create, before the first version"
         amendment = Amendment.objects.create(
             clause=clause,
+            number=_next_number(clause),
             base_version=base,
             text=text,
             diff_ops=diff.diff(refs.store(base.text), text),
@@ -65,6 +67,14 @@ def amendment_propose(
             payload={"clause": clause.pk, "base_version": base.number},
         )
     return amendment
+
+
+def _next_number(clause: Clause) -> int:
+    """The clause's next amendment number. Must hold the clause's row lock: two members
+    proposing at once would otherwise both read the same highest number, and the second
+    insert would fail on deliberation_amendment_unique_number."""
+    highest = Amendment.objects.filter(clause=clause).aggregate(n=Max("number"))["n"]
+    return (highest or 0) + 1
 
 
 def _lock_amendment(amendment: Amendment) -> tuple[Amendment, Clause, Framework]:
@@ -106,7 +116,7 @@ def amendment_apply(
     """Make the amendment the clause's next version, written by its author and accepted by
     ``actor`` (None: by a vote closed on schedule). The caller holds the locks of
     ``_lock_amendment`` and has checked that it may be accepted."""
-    rationale = f"Amendment #{amendment.pk} accepted: {amendment.rationale}"
+    rationale = f"Amendment {amendment.number} accepted: {amendment.rationale}"
     if note:
         rationale += f"\n\n{note}"
     version = version_add(

@@ -49,7 +49,7 @@ def disposition_choices(viewer: Viewer, clause: Clause) -> dict[str, Any]:
             ClauseVersion.objects.filter(clause=clause).values_list("number", flat=True)
         ),
         "comment_amendments": list(
-            Amendment.objects.filter(clause=clause).values_list("pk", "status")
+            Amendment.objects.filter(clause=clause).values_list("pk", "number", "status")
         ),
     }
 

@@ -49,6 +49,23 @@ def spec_rows(kind: str, spec: Any) -> list[tuple[str, Any]]:
     ]
 
 
+def spec_change_rows(kind: str, old: Any, new: Any) -> list[dict[str, Any]]:
+    """Only the spec fields an amendment changes: label, old and new value in words, in schema
+    order."""
+    if not specs.has_spec(kind):
+        return []
+    old, new = old or {}, new or {}
+    return [
+        {
+            "label": schema.get("title", name),
+            "old": specs.readable(name, old.get(name, "")),
+            "new": specs.readable(name, new.get(name, "")),
+        }
+        for name, schema in specs.SCHEMAS[kind]["properties"].items()
+        if old.get(name) != new.get(name)
+    ]
+
+
 def spec_sentence(kind: str, spec: Any) -> str:
     """The spec as one plain sentence, or "" when it has none or is not a complete spec."""
     try:
@@ -69,11 +86,10 @@ def _amendment_rows(
                 "amendment": a,
                 "stale": stale,
                 # Stored by the service when proposed or rebased: a page view never diffs.
-                "diff_html": diff.render_html(refs.display_ops(a.diff_ops)),
+                "diff_html": diff.render_html(refs.display_ops(a.diff_ops), spoken=True),
                 "text": refs.display(a.text),
-                "spec_rows": spec_rows(clause.kind, a.spec)
-                if a.spec != a.base_version.spec
-                else [],
+                "text_changed": any(op["op"] != "equal" for op in a.diff_ops),
+                "spec_changes": spec_change_rows(clause.kind, a.base_version.spec, a.spec),
                 "can_accept": bool(can_accept(request.user, a)),
                 "can_reject": bool(can_decide(request.user, a)),
                 "can_withdraw": bool(can_withdraw_amendment(request.user, a)),

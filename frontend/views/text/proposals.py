@@ -145,11 +145,11 @@ def _refused(
 AMENDMENT_ACTIONS: dict[str, dict[str, Any]] = {
     "accept": {
         "need": Need.DECIDE,
-        "done": "Amendment #{pk} accepted: it is the clause's new version.",
+        "done": "{name} accepted: it is the clause's new version.",
     },
-    "reject": {"need": Need.DECIDE, "done": "Amendment #{pk} rejected."},
-    "withdraw": {"need": Need.WITHDRAW, "done": "Amendment #{pk} withdrawn."},
-    "rebase": {"need": Need.REBASE, "done": "Amendment #{pk} now applies to the current version."},
+    "reject": {"need": Need.DECIDE, "done": "{name} rejected."},
+    "withdraw": {"need": Need.WITHDRAW, "done": "{name} withdrawn."},
+    "rebase": {"need": Need.REBASE, "done": "{name} now applies to the current version."},
 }
 
 
@@ -181,7 +181,8 @@ def _amendment_action(request: HttpRequest, amendment_id: int, action: str) -> H
     except DomainError as error:
         action_error = {"amendment": amendment.pk, "action": action, "message": error.message}
         return _refused(request, amendment.clause_id, action_error, error.status)
-    done = spec["done"].format(pk=amendment.pk)
+    name = f"Amendment {amendment.number} to §{amendment.clause.position}"
+    done = spec["done"].format(name=name)
     return _done(request, amendment.clause, done, anchor=f"amendment-{amendment.pk}")
 
 

@@ -64,11 +64,11 @@ def candidates(framework: Framework) -> list[Candidate]:
     """What a round can decide now, in clause order: open clauses to adopt, open amendments to
     accept, bracketed clauses to choose among; then the whole framework (three queries)."""
     clauses = list(text_selectors.clause_list(framework=framework))
-    amendments: dict[int, list[int]] = defaultdict(list)
+    amendments: dict[int, list[tuple[int, int]]] = defaultdict(list)
     brackets: dict[int, list[str]] = {}
     for item in text_selectors.open_items(framework=framework):
         if item["kind"] == "amendment":
-            amendments[item["clause"]].append(item["id"])
+            amendments[item["clause"]].append((item["id"], item["number"]))
         elif len(item["options"]) >= 2:
             brackets[item["clause"]] = item["options"]
     out = [
@@ -90,7 +90,7 @@ def candidates(framework: Framework) -> list[Candidate]:
 
 
 def _clause_candidates(
-    clause: Clause, amendments: list[int], options: list[str] | None
+    clause: Clause, amendments: list[tuple[int, int]], options: list[str] | None
 ) -> list[Candidate]:
     """What a round can decide about one clause: adopt it, accept an amendment, choose a wording."""
     out = []
@@ -111,11 +111,11 @@ def _clause_candidates(
         Candidate(
             key=f"accept_amendment-{pk}",
             kind=Motion.Kind.ACCEPT_AMENDMENT,
-            label=f"Accept amendment #{pk} to {_label(clause)}",
+            label=f"Accept amendment {number} to {_label(clause)}",
             clause=clause.pk,
             amendment=pk,
         )
-        for pk in amendments
+        for pk, number in amendments
     ]
     if options:
         out.append(

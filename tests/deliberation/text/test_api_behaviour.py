@@ -311,7 +311,7 @@ def test_accepted_amendment_becomes_next_version_linking_it(drafting: Drafting) 
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "accepted" and response.json()["resulting_version"] == 2
     version = client_for(None).get(f"/api/v1/clauses/{drafting.trigger.pk}/versions/2/").json()
-    assert f"#{amendment['id']}" in version["rationale"]
+    assert f"Amendment {amendment['number']} accepted" in version["rationale"]
     assert version.get("amendment") == amendment["id"]
     assert version["text"] == "Doubling in under three months."
     assert version["spec"]["threshold"] == 3

@@ -279,7 +279,8 @@ def test_viewing_the_clause_page_computes_no_diff(
     diff_calls.clear()
     for user in (None, drafting.world.industry, drafting.world.organizer):
         _queries, html = page_queries(f"/clauses/{clause.pk}/", user)
-        assert "<ins>x x x x" in html  # the stored diff of the amendment
+        # The stored diff of the amendment, with its spoken label.
+        assert '<ins><span class="visually-hidden">added: </span>x x x x' in html
         assert 'id="compare-from"' in html  # the compare form, without a diff behind it
     assert diff_calls == []
     # Comparing two versions is the history page's job: one bounded diff, on demand.

@@ -41,6 +41,7 @@ def test_transition_to_voting_lists_open_amendments_and_brackets(drafting: Draft
         {
             "kind": "amendment",
             "id": amendment_id,
+            "number": 1,
             "clause": drafting.trigger.pk,
             "clause_number": drafting.trigger.position,
             "clause_title": "Capability trigger",

@@ -214,7 +214,8 @@ def test_clause_form_generates_spec_fields_from_the_schemas(drafting: Drafting) 
     assert re.search(r'<select name="trigger__comparator"', html)
     assert re.search(r'<input type="number" name="trigger__threshold"[^>]*step="any"', html)
     assert re.search(
-        r'name="trigger__window"[^>]*placeholder="P90D"|placeholder="P90D"[^>]*name="trigger__window"',
+        r'name="trigger__window"[^>]*placeholder="e.g. 180 days"'
+        r'|placeholder="e.g. 180 days"[^>]*name="trigger__window"',
         html,
     )
     assert "What is measured, e.g. autonomous task horizon doubling time." in html
@@ -254,11 +255,17 @@ def test_bad_spec_reshows_the_form_with_per_field_errors(drafting: Drafting) -> 
     response = client.post(f"/f/{drafting.framework.slug}/clauses/new/", data)
     assert response.status_code == 400
     html = response.content.decode()
-    assert re.search(r'id="id_trigger__window_error"><li>Must be an ISO 8601 duration', html)
-    assert re.search(r'id="id_trigger__metric_error"><li>This field is required.', html)
+    assert re.search(
+        r'id="id_trigger__window_error"><li>Enter a duration such as &#x27;180 days&#x27;', html
+    )
     # What was typed is kept.
     assert 'value="ninety days"' in html
     assert not Clause.objects.filter(title="Bad").exists()
+    data["trigger__window"] = "90 days"
+    response = client.post(f"/f/{drafting.framework.slug}/clauses/new/", data)
+    html = response.content.decode()
+    assert re.search(r'id="id_trigger__metric_error"><li>This field is required.', html)
+    assert 'value="90 days"' in html
 
 
 def test_non_numeric_threshold_is_a_field_error(drafting: Drafting) -> None:
@@ -420,7 +427,7 @@ def test_participant_proposes_an_amendment_through_the_form(drafting: Drafting) 
     assert amendment.author == drafting.world.industry
     assert (amendment.spec or {})["unit"] == "weeks"
     page = client.get(f"/clauses/{drafting.trigger.pk}/").content.decode()
-    assert "<del>task </del>" in page
+    assert '<del><span class="visually-hidden">removed: </span>task </del>' in page
     assert "Simpler." in page
 
 
@@ -749,7 +756,7 @@ def test_htmx_accept_answers_the_article_with_the_new_version(drafting: Drafting
     response = client.post(f"/amendments/{amendment.pk}/accept/", headers=HTMX)
     assert response.status_code == 200
     html = article_of(response)
-    assert f"Amendment #{amendment.pk} accepted" in html
+    assert f"Amendment {amendment.number} to §{amendment.clause.position} accepted" in html
     assert "Version 2" in html and 'id="version-2" class="current-version"' in html
     assert "This framework applies to every AI developer." in text_of(html)
     assert "Became version 2" in html
@@ -796,12 +803,17 @@ def test_htmx_withdraw_and_rebase_by_the_author(drafting: Drafting) -> None:
     client = page_client(world.industry)
     response = client.post(f"/amendments/{other.pk}/withdraw/", headers=HTMX)
     assert response.status_code == 200
-    assert f"Amendment #{other.pk} withdrawn." in article_of(response)
+    assert f"Amendment {other.number} to §{other.clause.position} withdrawn." in article_of(
+        response
+    )
     text = "This framework applies to all frontier AI labs."
     response = client.post(f"/amendments/{stale.pk}/rebase/", {"text": text}, headers=HTMX)
     assert response.status_code == 200
     html = article_of(response)
-    assert f"Amendment #{stale.pk} now applies to the current version." in html
+    assert (
+        f"Amendment {stale.number} to §{stale.clause.position} now applies to the current version."
+        in html
+    )
     assert "needs rebase" not in html
 
 

@@ -87,7 +87,7 @@ def test_builder_offers_what_the_framework_can_decide(voting: Voting) -> None:
     html = page_client(voting.world.organizer).get(f"/f/{voting.framework.slug}/rounds/new/")
     text = text_of(html.content.decode())
     assert "Adopt §1 Scope" in text
-    assert f"Accept amendment #{voting.amendment.pk} to §3 Obligation to pause" in text
+    assert f"Accept amendment {voting.amendment.number} to §3 Obligation to pause" in text
     assert "Choose the wording of §2 Capability trigger" in text and "Options A, B." in text
     assert "Adopt the framework as a whole" in text
     # The bracketed clause is chosen among, not adopted as it stands.

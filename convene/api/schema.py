@@ -281,6 +281,9 @@ class AutoSchema(SpectacularAutoSchema):
             codes.append("401")
         if signs_in and (writes or getattr(self.view, "members_only", False)):
             codes.append("403")
+        if getattr(self.view, "refuses_some_readers", False):
+            # A read with a parameter only some readers may use (e.g. an organizers' order).
+            codes.append("403")
         if any(p["in"] == "path" for p in parameters) or query & {"page", "cursor"}:
             codes.append("404")
         if writes:

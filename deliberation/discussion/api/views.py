@@ -76,6 +76,8 @@ class CommentListView(generics.ListAPIView):
     access = staticmethod(access_clause)
     serializer_class = CommentSerializer
     pagination_class = CommentCursor
+    # ``?sort=undisposed`` is the organizers' (403 for others): convene.api.schema says so.
+    refuses_some_readers = True
     target: Clause
 
     def get_throttles(self) -> list[Any]:

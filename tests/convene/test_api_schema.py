@@ -173,7 +173,7 @@ def test_the_error_shape_is_one_component(schema: dict[str, Any]) -> None:
     ("method", "path", "statuses"),
     [
         ("post", "/api/v1/clauses/{id}/amendments/", {"400", "401", "403", "404", "409", "429"}),
-        ("get", "/api/v1/clauses/{id}/comments/", {"400", "401", "404"}),
+        ("get", "/api/v1/clauses/{id}/comments/", {"400", "401", "403", "404"}),
         ("get", "/api/v1/convenings/{slug}/members/", {"400", "401", "403", "404"}),
         (
             "post",

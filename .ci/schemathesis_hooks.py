@@ -52,8 +52,14 @@ STATEFUL_FIELDS: dict[str, dict[str, str]] = {
     "POST /api/v1/frameworks/{slug}/clauses/reorder/": {
         "order": "must list every clause of the framework once",
     },
-    "POST /api/v1/clauses/{id}/amendments/": {"spec": KIND_SPEC},
-    "POST /api/v1/amendments/{id}/rebase/": {"spec": KIND_SPEC},
+    "POST /api/v1/clauses/{id}/amendments/": {
+        "spec": KIND_SPEC,
+        "text": "must change the clause's current text or spec (which the request cannot know)",
+    },
+    "POST /api/v1/amendments/{id}/rebase/": {
+        "spec": KIND_SPEC,
+        "text": "must change the clause's current text or spec (which the request cannot know)",
+    },
     "POST /api/v1/clauses/{id}/alternatives/": {"spec": KIND_SPEC},
     "POST /api/v1/clauses/{id}/resolve/": {"alternative": "must be an alternative of the clause"},
     "POST /api/v1/clauses/{id}/comments/": {

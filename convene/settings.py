@@ -2,6 +2,9 @@
 
 The embedded default needs nothing: SQLite in ``var/``, Celery tasks inline, mail to the console.
 ``CONVENE_PRODUCTION=1`` switches on the hardening that ``manage.py check --deploy`` expects.
+
+Kept as one file past the usual length on purpose: an operator reads every setting the
+environment can change in one place, and the production switches sit beside what they harden.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ control whose label, clicked in its place, makes up the size."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 MIN_PX = 24
@@ -74,3 +75,26 @@ def check_target_sizes(page: Any, label: str, problems: Any) -> None:
         problems[label] = found
     else:
         problems.extend(f"{label}: {target}" for target in found)
+
+
+def check_pages(
+    page: Any,
+    urls: dict[str, str],
+    who: str,
+    axe: dict[str, list[str]],
+    small: dict[str, list[str]],
+    widths: tuple[int, ...] = (1280, 390),
+) -> None:
+    """Open each page at each width: axe's serious and critical violations are recorded in
+    ``axe`` and undersized targets in ``small``, under "page, who at W px"; a page wider than
+    the window (sideways scrolling) fails at once. The window is 1280 px wide afterwards."""
+    from tests.browser.test_voting import check_axe
+
+    for (name, url), width in itertools.product(urls.items(), widths):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(url)
+        label = f"{name}, {who} at {width} px"
+        check_axe(page, label, axe)
+        check_target_sizes(page, label, small)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, label
+    page.set_viewport_size({"width": 1280, "height": 900})

@@ -6,17 +6,15 @@ and the history have no serious axe violation and no target under 24x24 px, at 3
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from deliberation.models import Amendment
-from tests.browser.targets import check_target_sizes
+from tests.browser.targets import check_pages
 from tests.browser.test_acceptance import sign_in
 from tests.browser.test_drafting import sign_out
-from tests.browser.test_voting import check_axe
 from tests.conftest import World, clear_cache
 from tests.deliberation.conftest import make_drafting
 
@@ -29,20 +27,6 @@ AMENDED = "A pause is triggered when the task horizon doubles within one measure
 def _fresh_rate_limits() -> Iterator[None]:
     clear_cache()
     yield
-
-
-def _check_widths(page: Any, urls: dict[str, str], who: str) -> tuple[dict[str, Any], ...]:
-    axe: dict[str, list[str]] = {}
-    small: dict[str, list[str]] = {}
-    for (name, url), width in itertools.product(urls.items(), (1280, 390)):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.goto(url)
-        label = f"{name}, {who} at {width} px"
-        check_axe(page, label, axe)
-        check_target_sizes(page, label, small)
-        assert page.evaluate("document.documentElement.scrollWidth") <= width, label
-    page.set_viewport_size({"width": 1280, "height": 900})
-    return axe, small
 
 
 def test_amendment_card_shows_the_diff_and_the_history_credits_both(
@@ -88,7 +72,9 @@ def test_amendment_card_shows_the_diff_and_the_history_credits_both(
     assert "P90D" not in card.inner_text() and "P180D" not in card.inner_text()
     assert "Evidence source" not in card.inner_text()
 
-    axe, small = _check_widths(page, {"clause page": f"/clauses/{clause.pk}/"}, "delegate")
+    axe: dict[str, list[str]] = {}
+    small: dict[str, list[str]] = {}
+    check_pages(page, {"clause page": f"/clauses/{clause.pk}/"}, "delegate", axe, small)
     sign_out(page)
 
     # The organizer accepts it with a reason; the history credits proposer and acceptor.
@@ -105,13 +91,13 @@ def test_amendment_card_shows_the_diff_and_the_history_credits_both(
         f"{world.organizer.display_name} with reason “Agreed in session.”"
     ) in " ".join(credit.split())
 
-    more_axe, more_small = _check_widths(
+    check_pages(
         page,
         {"clause page": f"/clauses/{clause.pk}/", "history": f"/clauses/{clause.pk}/history/"},
         "organizer",
+        axe,
+        small,
     )
-    axe |= more_axe
-    small |= more_small
     assert axe == {}, "\n".join(f"{k}: {v}" for k, v in axe.items())
     assert small == {}, "\n".join(f"{k}: {v}" for k, v in small.items())
     assert problems == []

@@ -6,7 +6,6 @@ delegate and as an organizer."""
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,9 +14,8 @@ import pytest
 from deliberation.discussion import services
 from deliberation.models import Clause, Comment
 from deliberation.text import services as text_services
-from tests.browser.targets import check_target_sizes
+from tests.browser.targets import check_pages
 from tests.browser.test_acceptance import sign_in
-from tests.browser.test_voting import check_axe
 from tests.conftest import World, clear_cache
 from tests.deliberation.conftest import make_drafting
 
@@ -210,13 +208,7 @@ def test_comment_pages_are_clean_and_large_enough_at_both_widths(
         "clause page": f"/clauses/{clause.pk}/comments/",
         "thread": f"/comments/{top.pk}/thread/",
     }
-    for (name, url), width in itertools.product(pages.items(), (390, 1280)):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.goto(url)
-        label = f"{name}, {who} at {width} px"
-        check_axe(page, label, axe)
-        check_target_sizes(page, label, small)
-        assert page.evaluate("document.documentElement.scrollWidth") <= width, label
+    check_pages(page, pages, who, axe, small, widths=(390, 1280))
     assert axe == {}, "\n".join(f"{k}: {v}" for k, v in axe.items())
     assert small == {}, "\n".join(f"{k}: {v}" for k, v in small.items())
     assert problems == []

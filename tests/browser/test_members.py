@@ -5,7 +5,6 @@ serious axe violation and no target under 24x24 px, at 390 and 1280 px."""
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -16,9 +15,8 @@ from convene.models import Membership
 from deliberation.discussion import services as discussion_services
 from deliberation.models import Clause
 from deliberation.text import services as text_services
-from tests.browser.targets import check_target_sizes
+from tests.browser.targets import check_pages
 from tests.browser.test_acceptance import sign_in
-from tests.browser.test_voting import check_axe
 from tests.conftest import World, clear_cache
 from tests.deliberation.conftest import make_drafting
 
@@ -144,13 +142,7 @@ def test_member_pages_are_clean_and_large_enough_at_both_widths(
         "members table, filtered": f"/c/{slug}/members/?q=nobody",
         "member page": f"/c/{slug}/members/@{world.industry.handle}/",
     }
-    for (name, url), width in itertools.product(pages.items(), (390, 1280)):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.goto(url)
-        label = f"{name} at {width} px"
-        check_axe(page, label, axe)
-        check_target_sizes(page, label, small)
-        assert page.evaluate("document.documentElement.scrollWidth") <= width, label
+    check_pages(page, pages, "organizer", axe, small, widths=(390, 1280))
     assert axe == {}, "\n".join(f"{k}: {v}" for k, v in axe.items())
     assert small == {}, "\n".join(f"{k}: {v}" for k, v in small.items())
     assert problems == []

@@ -19,7 +19,7 @@ from convene.errors import DomainError
 from convene.models import StakeholderGroup
 from convene.parsing import LARGEST, fits_column, parse_id
 from convene.permissions import Need
-from deliberation.discussion import ordering, selectors, services
+from deliberation.discussion import ordering, selectors, services, tables
 from deliberation.discussion.api.pagination import CommentCursor
 from deliberation.discussion.api.serializers import (
     CommentEditSerializer,
@@ -53,7 +53,7 @@ def _one(request: Request, comment: Comment) -> dict[str, Any]:
     return CommentSerializer(fresh, context=comment_context(request, framework, [fresh])).data  # type: ignore[return-value]
 
 
-OUTCOMES = [*Disposition.Outcome.values, selectors.AWAITING]
+OUTCOMES = [*Disposition.Outcome.values, tables.AWAITING]
 ID = {"type": "integer", "minimum": 1, "maximum": LARGEST}
 # Query-string booleans, as OpenAPI clients write them.
 TRUTH = {"true": True, "1": True, "false": False, "0": False}
@@ -286,13 +286,13 @@ class DispositionTableView(APIView):
         framework = self.target
         # DRF's negotiation refuses an unknown ?format= (404) but reads a blank one as none.
         _query_choice(request, "format", ["json", "csv"])
-        comments = selectors.disposition_table(
+        comments = tables.disposition_table(
             framework=framework,
             outcome=_query_choice(request, "outcome", OUTCOMES),
             group=_query_choice(request, "group", StakeholderGroup.values),
         )
         reader = reader_for(request.user, framework)
-        response = Response([selectors.disposition_record(c, reader) for c in comments])
+        response = Response([tables.disposition_record(c, reader) for c in comments])
         if (
             getattr(request, "accepted_renderer", None)
             and request.accepted_renderer.format == "csv"

@@ -20,12 +20,8 @@ from convene.permissions import Need
 from deliberation.discussion import services
 from deliberation.discussion.attribution import reader_for
 from deliberation.discussion.permissions import access_comment
-from deliberation.discussion.selectors import (
-    AWAITING,
-    author_for,
-    disposition_table,
-    moderation_queue,
-)
+from deliberation.discussion.selectors import author_for
+from deliberation.discussion.tables import AWAITING, disposition_table, moderation_queue
 from deliberation.models import Comment, Disposition, Framework
 from deliberation.text.permissions import access_framework
 from frontend.views import htmx, signed_in_user

@@ -110,6 +110,48 @@ def _open_form(
     return bound_row[1] or _member_form(membership, organizations)
 
 
+def _table(
+    request: HttpRequest,
+    convening: Convening,
+    organizations: list[Organization],
+    *,
+    query: str,
+    bound_row: tuple[int, MemberForm | None] | None,
+    row_errors: dict[int, str],
+) -> dict[str, Any]:
+    """The members table at ``query``'s filters and page, with ``?edit=<id>`` (or ``bound_row``,
+    a refused edit) open for editing."""
+    params = QueryDict(query)
+    filter_form = MemberFilterForm(
+        params, organizations=list(selectors.member_organizations(convening=convening))
+    )
+    filters = filter_form.filters()
+    page = Paginator(selectors.member_search(convening=convening, **filters), PER_PAGE).get_page(
+        params.get("page")
+    )
+    if bound_row is None:
+        editing = _edit_id(request.GET.get("edit"))
+        bound_row = (editing, None) if editing else None
+    rows = [
+        _row(
+            m,
+            query=query,
+            form=_open_form(m, organizations, bound_row),
+            error=row_errors.get(m.pk),
+        )
+        for m in page
+    ]
+    return {
+        "rows": rows,
+        "page": page,
+        "query": query,
+        # The pager's links keep the filters and set the page.
+        "filters_query": urlencode([(k, str(v)) for k, v in params.items() if k != "page"]),
+        "filter_form": filter_form,
+        "filtered": any(filters.values()),
+    }
+
+
 def _render_page(
     request: HttpRequest,
     convening: Convening,
@@ -122,30 +164,18 @@ def _render_page(
     row_errors: dict[int, str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """The page at the table's filters and page (``query``, else the request's own), with
-    ``?edit=<id>`` (or ``bound_row``, a refused edit) open for editing."""
+    """The page at the table's filters and page (``query``, else the request's own)."""
     if organizations is None:
         organizations = list(selectors.organization_list())
     query = _table_query(request.GET) if query is None else query
-    params = QueryDict(query)
-    filter_form = MemberFilterForm(
-        params, organizations=list(selectors.member_organizations(convening=convening))
+    table = _table(
+        request,
+        convening,
+        organizations,
+        query=query,
+        bound_row=bound_row,
+        row_errors=row_errors or {},
     )
-    page = Paginator(
-        selectors.member_search(convening=convening, **filter_form.filters()), PER_PAGE
-    ).get_page(params.get("page"))
-    if bound_row is None:
-        editing = _edit_id(request.GET.get("edit"))
-        bound_row = (editing, None) if editing else None
-    rows = [
-        _row(
-            m,
-            query=query,
-            form=_open_form(m, organizations, bound_row),
-            error=(row_errors or {}).get(m.pk),
-        )
-        for m in page
-    ]
     now = timezone.now()
     invitations = [
         {"invitation": i, "status": i.status_at(now)}
@@ -153,13 +183,7 @@ def _render_page(
     ]
     context = {
         "convening": convening,
-        "rows": rows,
-        "page": page,
-        "query": query,
-        # The pager's links keep the filters and set the page.
-        "filters_query": urlencode([(k, str(v)) for k, v in params.items() if k != "page"]),
-        "filter_form": filter_form,
-        "filtered": any(filter_form.filters().values()),
+        **table,
         "invitations": invitations,
         "invite_form": invite_form or InvitationForm(organizations=organizations),
         "organization_form": organization_form or OrganizationForm(prefix="org"),

@@ -124,6 +124,20 @@ def _crossrefs(refs: crossrefs.Refs) -> dict[int, str]:
     }
 
 
+def _page_refs(
+    clause: Clause, alternatives: list[Alternative], amendments: list[Amendment]
+) -> crossrefs.Refs:
+    """The numbering the page's references are shown with (stored by clause id, shown with the
+    numbers clauses have now): read only when some text on the page refers to a clause. The
+    alternatives' texts are turned to display here, never saved."""
+    texts = [clause.text, *(a.text for a in alternatives), *(a.text for a in amendments)]
+    texts += [op["text"] for a in amendments for op in a.diff_ops]
+    refs = selectors.refs_for(framework=clause.framework, texts=texts)
+    for alternative in alternatives:
+        alternative.text = refs.display(alternative.text)
+    return refs
+
+
 def clause_context(
     request: HttpRequest,
     clause: Clause,
@@ -140,13 +154,7 @@ def clause_context(
     alternatives = list(selectors.alternative_list(clause=clause))
     open_alternatives = [a for a in alternatives if a.status == Alternative.Status.OPEN]
     amendments = list(selectors.amendment_list(clause=clause))
-    # References are stored by clause id and shown with the numbers clauses have now; the
-    # numbering is read only when some text on the page refers to a clause.
-    texts = [clause.text, *(a.text for a in alternatives), *(a.text for a in amendments)]
-    texts += [op["text"] for a in amendments for op in a.diff_ops]
-    refs = selectors.refs_for(framework=framework, texts=texts)
-    for alternative in alternatives:
-        alternative.text = refs.display(alternative.text)  # shown, never saved
+    refs = _page_refs(clause, alternatives, amendments)
     if resolve_form is None and may_resolve and open_alternatives:
         resolve_form = ResolveForm(alternatives=open_alternatives)
     elif resolve_form is not None and not resolve_form.is_bound:

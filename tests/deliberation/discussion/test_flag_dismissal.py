@@ -9,7 +9,7 @@ import pytest
 
 from convene.models import AuditEvent
 from deliberation.discussion import services
-from deliberation.discussion.selectors import moderation_queue
+from deliberation.discussion.tables import moderation_queue
 from deliberation.models import Comment
 from tests.conftest import ACTORS, World, client_for, make_world
 from tests.deliberation.conftest import Drafting, make_drafting

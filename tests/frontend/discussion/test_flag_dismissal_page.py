@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from deliberation.discussion import services
-from deliberation.discussion.selectors import moderation_queue
+from deliberation.discussion.tables import moderation_queue
 from deliberation.models import Comment
 from tests.conftest import ACTORS, World, make_world
 from tests.deliberation.conftest import Drafting, make_drafting

@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run reset test lint schema schema-update migrations-check bench-reader bench-fanout bench-summary
+.PHONY: help venv run reset test lint schema schema-update migrations-check bench bench-quick
 
 help:
 	@echo "make run               migrate, load demo data, serve on http://127.0.0.1:8000"
@@ -24,9 +24,8 @@ help:
 	@echo "make schema            validate the served OpenAPI schema; check docs/openapi.json is it"
 	@echo "make schema-update     write the served schema to docs/openapi.json"
 	@echo "make migrations-check  fail if a model change has no migration"
-	@echo "make bench-reader      the public reader as ratios to floors (docs/performance.md)"
-	@echo "make bench-fanout      notifying 5,000 voters of a round (docs/performance.md)"
-	@echo "make bench-summary     summarizing a 5,000-comment thread (docs/performance.md)"
+	@echo "make bench             the negotiation-scale benchmarks, S1-S8, as ratios to floors (docs/performance.md)"
+	@echo "make bench-quick       the same at a small size, in under 3 minutes (CI runs it)"
 	@echo "make venv              create or update .venv"
 
 venv: $(STAMP)
@@ -63,12 +62,11 @@ migrations-check: venv
 	$(MANAGE) makemigrations --check --dry-run
 
 # Drops and reseeds its own database (BENCH_DATABASE_URL, default convene_bench on the local
-# PostgreSQL); uses Redis for the cache when REDIS_URL is set, as production does.
-bench-reader: venv
-	CACHE_KEY_PREFIX=bench $(BIN)/python -m bench.reader
+# PostgreSQL), serves it with bin/web (gunicorn) and caches in Redis (REDIS_URL, default
+# redis://127.0.0.1:6379/0, keys prefixed "bench"). BENCH_ARGS="--only S1,S6 --rounds 20" narrows it.
+BENCH_ARGS ?=
+bench: venv
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
-bench-fanout: venv
-	CACHE_KEY_PREFIX=bench $(BIN)/python -m bench.fanout
-
-bench-summary: venv
-	CACHE_KEY_PREFIX=bench $(BIN)/python -m bench.summary
+bench-quick: venv
+	$(BIN)/python -m bench.run --quick $(BENCH_ARGS)

@@ -1,7 +1,7 @@
 """S7: notification fan-out when a round with 5,000 eligible voters opens and closes, as ratios
 to a floor measured in the same run.
 
-    make bench-fanout        (BENCH_VOTERS=5000; BENCH_DATABASE_URL)
+    python -m bench.fanout [--quick]     (part of make bench; BENCH_VOTERS=5000)
 
 Builds a convening with BENCH_VOTERS participants (bulk: only volume matters here), a framework
 in voting and a round on one clause. Measures, in this process:
@@ -12,45 +12,38 @@ in voting and a round on one clause. Measures, in this process:
   figure is our cost, not an SMTP server's), until nothing is pending;
 - the floor: one bulk INSERT of the same number of bare notification rows.
 It counts the items, the mails, the messages sent and the duplicates (a recipient with more than
-one message for one event: must be 0). Results: bench/results/fanout.json.
+one message for one event: must be 0, or the scenario is broken).
+
+Tasks queued on commit go to an in-memory broker nothing consumes (bench.settings); the relay is
+measured on its own, here.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import platform
 import sys
 import time
 import uuid
 from collections import Counter
-from pathlib import Path
 from typing import Any
+
+from bench.common import Row, check, compare, fresh_database, row, table, timed
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
-RESULTS = Path(__file__).resolve().parent / "results"
-
-
-def _timed(work: Any) -> tuple[float, Any]:
-    start = time.perf_counter()
-    result = work()
-    return (time.perf_counter() - start) * 1000, result
+DOMAIN = "fanout.bench.example"
 
 
 def _build(voters: int) -> Any:
-    from django.core.management import call_command
-
     from convene import services
     from convene.models import Membership, Role, User
     from deliberation.text import services as text
 
-    call_command("migrate", verbosity=0)
-    organizer = User.objects.create_user(email="organizer@bench.example", password=None)
+    organizer = User.objects.create_user(email=f"organizer@{DOMAIN}", password=None)
     convening = services.convening_create(actor=organizer, title="Fan-out bench")
     groups = ["policymaker", "industry", "civil_society"]
     users = User.objects.bulk_create(
-        User(email=f"voter{n}@bench.example", handle=f"voter-{n}", display_name=f"Voter {n}")
+        User(email=f"voter{n}@{DOMAIN}", handle=f"fanout-voter-{n}", display_name=f"Voter {n}")
         for n in range(voters)
     )
     Membership.objects.bulk_create(
@@ -81,7 +74,7 @@ def _floor(voters: int) -> float:
         Notification(recipient_id=pk, event=event, category="rounds", verb="floor", title="Floor")
         for pk in ids
     ]
-    elapsed, _ = _timed(lambda: Notification.objects.bulk_create(rows, batch_size=1000))
+    elapsed, _ = timed(lambda: Notification.objects.bulk_create(rows, batch_size=1000))
     Notification.objects.filter(event=event).delete()
     return elapsed
 
@@ -102,28 +95,19 @@ def _relay() -> tuple[float, int, int]:
     return (time.perf_counter() - start) * 1000, batches, len(mail.outbox)
 
 
-def main() -> int:
-    import django
-
-    voters = int(os.environ.get("BENCH_VOTERS", "5000"))
-    from bench.reader import _fresh_database
-
-    _fresh_database()
-    django.setup()
+def run(*, quick: bool) -> list[Row]:
+    """Open and close a round of 500 (quick) or BENCH_VOTERS (5,000) voters; relay the mail."""
     from django.conf import settings
     from django.core import mail
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from convene.celery import app
     from convene.models import EmailOutbox
     from convene.notifications.models import Notification
     from deliberation.voting import services as voting
 
-    # As in production, a commit only queues the relay (here on an in-memory broker nothing
-    # consumes); the relay is measured on its own below.
-    app.conf.task_always_eager = False
-    app.conf.broker_url = "memory://"
+    voters = 500 if quick else int(os.environ.get("BENCH_VOTERS", "5000"))
+    size = f"{voters:,} voters"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     mail.outbox = []
     organizer, framework, clause = _build(voters)
@@ -135,44 +119,47 @@ def main() -> int:
     )
     floor_ms = _floor(voters)
     with CaptureQueriesContext(connection) as opening:
-        open_ms, _ = _timed(lambda: voting.round_open(actor=organizer, round_=round_))
+        open_ms, _ = timed(lambda: voting.round_open(actor=organizer, round_=round_))
     with CaptureQueriesContext(connection) as closing:
-        close_ms, _ = _timed(lambda: voting.round_close(actor=organizer, round_=round_))
+        close_ms, _ = timed(lambda: voting.round_close(actor=organizer, round_=round_))
     relay_ms, batches, sent = _relay()
-    items = Notification.objects.filter(event__startswith="round.").count()
-    mails = EmailOutbox.objects.filter(notification__isnull=False).count()
+    events = Notification.objects.filter(
+        event__startswith="round.", recipient__email__endswith=f"@{DOMAIN}"
+    )
+    items = events.count()
+    mails = EmailOutbox.objects.filter(notification__in=events).count()
     per_event = Counter((tuple(m.to), m.subject) for m in mail.outbox)
     duplicates = sum(n - 1 for n in per_event.values() if n > 1)
+    check(items == 2 * voters, f"S7: {items} inbox items for {voters} voters, opened and closed")
+    check(duplicates == 0, f"S7: {duplicates} duplicate mails")
+    check(sent >= mails, f"S7: {sent} mails sent of {mails} written")
+    floor = f"S7 floor: bulk INSERT of {voters:,} bare items"
     rows = [
-        {"step": "floor: bulk INSERT of bare items", "ms": round(floor_ms, 1), "queries": None},
-        {"step": "round opened (roll + items + mails)", "ms": round(open_ms, 1),
-         "queries": len(opening), "ratio_to_floor": round(open_ms / floor_ms, 2)},
-        {"step": "round closed (count + items + mails)", "ms": round(close_ms, 1),
-         "queries": len(closing), "ratio_to_floor": round(close_ms / floor_ms, 2)},
-        {"step": f"mail relayed ({batches} batches)", "ms": round(relay_ms, 1), "queries": None,
-         "ratio_to_floor": round(relay_ms / floor_ms, 2)},
+        row(floor, [floor_ms], size=size),
+        row("S7 round opened (roll, items, mails)", [open_ms], size=size, floor=floor,
+            queries=len(opening)),
+        row("S7 round closed (count, every inbox row, mails)", [close_ms], size=size,
+            floor=floor, queries=len(closing), target="≤ 200 ms; 0 duplicates"),
+        row(f"S7 all {sent:,} mails relayed ({batches} batches)", [relay_ms], size=size,
+            floor=floor),
     ]  # fmt: skip
-    report = {
-        "benchmark": "fanout",
-        "voters": voters,
-        "items": items,
-        "mails_written": mails,
-        "mails_sent": sent,
-        "duplicates": duplicates,
-        "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
-        "rows": rows,
-    }
-    for row in rows:
-        ratio = row.get("ratio_to_floor")
-        print(
-            f"{row['step']:42} {row['ms']:>10.1f} ms  queries {row['queries']!s:>5}"
-            f"  x floor {ratio if ratio is not None else '-'}"
-        )
-    print(f"items {items}, mails written {mails}, sent {sent}, duplicates {duplicates}")
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "fanout.json").write_text(json.dumps(report, indent=2) + "\n")
-    return 0 if duplicates == 0 and sent == mails else 1
+    compare(rows)
+    rows[2]["met"] = close_ms <= 200
+    return rows
+
+
+def main() -> int:
+    """``python -m bench.fanout [--quick]``: this scenario alone, on a fresh database."""
+    import django
+
+    fresh_database()
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    rows = run(quick="--quick" in sys.argv)
+    print(table(rows))
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,29 +1,26 @@
 """S8: the summary of a 5,000-comment thread, time and peak memory, against a floor of reading
 the same rows.
 
-    make bench-summary       (BENCH_COMMENTS=5000; BENCH_DATABASE_URL)
+    python -m bench.summary [--quick]    (part of make bench; BENCH_COMMENTS=5000)
 
 Builds one clause with BENCH_COMMENTS comments (bulk, from a fixed vocabulary, with reactions
 from every group) and times ``summary_refresh`` (read the thread and its reactions, TF-IDF and
 k-means, store) against a floor that reads the same comments and reactions and does nothing
-with them. Peak memory is tracemalloc's (Python allocations, numpy's included). Results:
-bench/results/summary.json.
+with them. Peak memory is tracemalloc's (Python allocations, numpy's included).
 """
 
 from __future__ import annotations
 
-import json
 import os
-import platform
 import random
 import sys
-import time
-import tracemalloc
-from pathlib import Path
+from typing import Any
+
+from bench.common import Row, check, compare, fresh_database, interleave, peak_mib, row, table
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
-RESULTS = Path(__file__).resolve().parent / "results"
+DOMAIN = "summary.bench.example"
 WORDS = [
     "compute", "threshold", "training", "run", "flop", "audit", "inspectors", "access",
     "weights", "release", "evaluation", "incident", "report", "liability", "export", "open",
@@ -33,19 +30,17 @@ WORDS = [
 
 
 def _build(comments: int) -> int:
-    from django.core.management import call_command
-
     from convene import services
     from convene.models import Membership, Role, User
     from deliberation.models import Comment, Reaction
     from deliberation.text import services as text
 
-    call_command("migrate", verbosity=0)
-    organizer = User.objects.create_user(email="organizer@bench.example", password=None)
+    organizer = User.objects.create_user(email=f"organizer@{DOMAIN}", password=None)
     convening = services.convening_create(actor=organizer, title="Summary bench")
     groups = ["policymaker", "industry", "civil_society"]
     users = User.objects.bulk_create(
-        User(email=f"d{n}@bench.example", handle=f"d-{n}", display_name=f"D {n}") for n in range(30)
+        User(email=f"d{n}@{DOMAIN}", handle=f"summary-d{n}", display_name=f"D {n}")
+        for n in range(30)
     )
     Membership.objects.bulk_create(
         Membership(
@@ -84,17 +79,13 @@ def _build(comments: int) -> int:
     return clause.pk
 
 
-def main() -> int:
-    import django
-
-    comments = int(os.environ.get("BENCH_COMMENTS", "5000"))
-    from bench.reader import _fresh_database
-
-    _fresh_database()
-    django.setup()
+def run(*, quick: bool) -> list[Row]:
+    """Summarize a thread of 1,000 (quick) or BENCH_COMMENTS (5,000) comments, three times,
+    interleaved with the floor."""
     from deliberation.discussion.services import summaries
     from deliberation.models import Reaction
 
+    comments = 1000 if quick else int(os.environ.get("BENCH_COMMENTS", "5000"))
     clause_id = _build(comments)
 
     def floor() -> None:
@@ -105,32 +96,36 @@ def main() -> int:
             )
         )
 
-    summaries.summary_refresh(clause_id=clause_id, force=True)  # warm: imports, caches
-    floors, runs, peaks = [], [], []
-    for _ in range(3):
-        start = time.perf_counter()
-        floor()
-        floors.append((time.perf_counter() - start) * 1000)
-        tracemalloc.start()
-        start = time.perf_counter()
-        summary = summaries.summary_refresh(clause_id=clause_id, force=True)
-        runs.append((time.perf_counter() - start) * 1000)
-        peaks.append(tracemalloc.get_traced_memory()[1] / 2**20)
-        tracemalloc.stop()
-    assert summary is not None
-    report = {
-        "benchmark": "summary",
-        "comments": summary.comment_count,
-        "key_points": len(summary.data["key_points"]),
-        "floor_ms": round(min(floors), 1),
-        "summary_ms": round(min(runs), 1),
-        "ratio_to_floor": round(min(runs) / min(floors), 2),
-        "peak_mib": round(max(peaks), 1),
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
-    }
-    print(json.dumps(report, indent=2))
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "summary.json").write_text(json.dumps(report, indent=2) + "\n")
+    def refresh() -> Any:
+        return summaries.summary_refresh(clause_id=clause_id, force=True)
+
+    refresh()  # warm: imports, caches
+    samples = interleave({"floor": floor, "summary": refresh}, 3)
+    peak, summary = peak_mib(refresh)
+    check(summary is not None, "S8: no summary")
+    check(summary.comment_count == comments, f"S8: summary of {summary.comment_count} comments")
+    check(summary.data.get("key_points"), "S8: a summary without key points")
+    size = f"{comments:,} comments"
+    floor_name = f"S8 floor: read {comments:,} comments and their reactions"
+    rows = compare([
+        row(floor_name, samples["floor"], size=size),
+        row("S8 summary of the thread", samples["summary"], size=size, floor=floor_name,
+            peak_mib=peak, target="≤ 10 s, ≤ 300 MB"),
+    ])  # fmt: skip
+    rows[1]["met"] = rows[1]["p50_ms"] <= 10_000 and peak <= 300
+    return rows
+
+
+def main() -> int:
+    """``python -m bench.summary [--quick]``: this scenario alone, on a fresh database."""
+    import django
+
+    fresh_database()
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    print(table(run(quick="--quick" in sys.argv)))
     return 0
 
 

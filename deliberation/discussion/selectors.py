@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 
@@ -94,6 +94,9 @@ THREADS_PER_PAGE = 50
 # are a click away ("Show all N replies"), so a page costs the same whatever a thread's size.
 # As many as the nesting limit, so a chain of replies still reaches "Continue this thread".
 REPLIES_SHOWN = MAX_DEPTH
+# A thread's own page (and a comment re-rendered after an action) shows at most this many of
+# its replies, the first posted; "Next replies" continues after the last one shown.
+THREAD_PAGE = 100
 STANCES = ("agree", "disagree", "pass")
 GROUPS = [*StakeholderGroup.choices, ("none", "No stakeholder group")]
 GROUP_LABELS = dict(GROUPS)
@@ -120,6 +123,10 @@ class Node:
     # last one it shows (the rest are loaded after it).
     replies_left: int = 0
     last_shown: int = 0
+    # When a thread's page (or a re-rendered comment) leaves replies out: where they continue.
+    continue_url: str = ""
+    # On a later page of a thread: the reply's parent is on an earlier page.
+    reply_to: int = 0
     groups: list[dict[str, Any]] = field(default_factory=list)
     mine: str = ""
     error: dict[str, Any] | None = None
@@ -320,22 +327,64 @@ def build_thread(
     *,
     errors: dict[int, dict[str, Any]],
     base_depth: int | None = None,
+    after: int = 0,
 ) -> Node:
-    """``comment`` with its replies to the nesting limit, counted from ``base_depth`` (the
-    depth the page it sits on starts from; by default the comment's own)."""
+    """``comment`` with its first ``THREAD_PAGE`` replies to the nesting limit, counted from
+    ``base_depth`` (the depth the page it sits on starts from; by default the comment's own);
+    ``continue_url`` is set when more follow. Bounded: one row more than a page, whatever the
+    thread's size.
+
+    ``after`` (a thread's root only: every comment of the thread is a reply to it) shows the
+    replies posted after that one; those whose parent is on an earlier page are listed under
+    the root at their own depth, with ``reply_to`` naming the parent."""
+    root = comment.root_id or comment.pk
+    after = after if comment.pk == root else 0
     base = comment.depth if base_depth is None else min(base_depth, comment.depth)
+    # A reply is posted after what it answers, so the first ones by id include their parents;
+    # ``comment`` comes first, its id being the smallest.
     comments = list(
         _annotated(
             comment_list(clause=comment.clause).filter(
-                root_id=comment.root_id or comment.pk,
-                depth__gte=comment.depth,
-                depth__lte=base + MAX_DEPTH,
+                Q(pk=comment.pk)
+                | Q(
+                    root_id=root,
+                    depth__gt=comment.depth,
+                    depth__lte=base + MAX_DEPTH,
+                    pk__gt=max(after, comment.pk),
+                )
             ),
             viewer.user,
-        )
+        )[: THREAD_PAGE + 2]
     )
-    focus = next(c for c in comments if c.pk == comment.pk)
-    return _nodes(comment.clause, comments, [focus], viewer, base=base, errors=errors)[0]
+    focus, replies = comments[:1], comments[1:]
+    comments = comments[: THREAD_PAGE + 1]
+    shown = {c.pk for c in comments}
+    # Off the page's tree: on a root's later page, replies to earlier pages; otherwise comments
+    # of the thread that do not descend from ``comment`` (left out).
+    strays = [c for c in comments[1:] if c.parent_id not in shown] if after else []
+    node, *stray_nodes = _nodes(
+        comment.clause, comments, [*focus, *strays], viewer, base=base, errors=errors
+    )
+    for stray in stray_nodes:
+        stray.reply_to = stray.comment.parent_id or 0
+    node.children = sorted([*node.children, *stray_nodes], key=lambda n: n.comment.pk)
+    if len(replies) > THREAD_PAGE:
+        last = replies[THREAD_PAGE - 1].pk
+        node.continue_url = f"{reverse('comment_thread', args=[root])}?after={last}"
+    return node
+
+
+def thread_page_start(comment: Comment) -> int:
+    """The ``after`` of the page of its thread's own page that shows ``comment`` (a reply within
+    the nesting limit): 0 for the first page. One query, two past the first page."""
+    root = comment.root_id or comment.pk
+    earlier = Comment.objects.filter(
+        root_id=root, depth__gte=1, depth__lte=MAX_DEPTH, pk__lt=comment.pk
+    )
+    page = earlier.count() // THREAD_PAGE
+    if not page:
+        return 0
+    return int(earlier.order_by("pk").values_list("pk", flat=True)[page * THREAD_PAGE - 1])
 
 
 def anchors_for(clause: Clause) -> list[dict[str, Any]]:

@@ -67,10 +67,7 @@ def comments_context(
     threads are paged by ``?after=<comment id>``; ``new_comment`` re-shows a refused new comment.
     """
     viewer = selectors.viewer_for(request.user, clause)
-    try:
-        after = parse_optional_id(request.GET.get("after"), field="after") or 0
-    except DomainError:
-        after = 0
+    after = _after(request)
     order = thread_order(request, clause)
     since = None
     if viewer.membership is not None and request.method == "GET":
@@ -179,18 +176,32 @@ def clause_comments(request: HttpRequest, clause_id: int) -> HttpResponse:
     return redirect(next_url(request, comment))
 
 
+def _after(request: HttpRequest) -> int:
+    """``?after=<comment id>``: where a later page of a thread starts (0: at its start)."""
+    try:
+        return parse_optional_id(request.GET.get("after"), field="after") or 0
+    except DomainError:
+        return 0
+
+
 def thread_context(
-    request: HttpRequest, comment: Comment, errors: dict[int, dict[str, Any]] | None = None
+    request: HttpRequest,
+    comment: Comment,
+    errors: dict[int, dict[str, Any]] | None = None,
+    *,
+    after: int = 0,
 ) -> dict[str, Any]:
+    """A thread's page: ``comment`` and its first replies, or (``after``) its later ones."""
     clause = comment.clause
     viewer = selectors.viewer_for(request.user, clause)
-    node = selectors.build_thread(comment, viewer, errors=errors or {})
+    node = selectors.build_thread(comment, viewer, errors=errors or {}, after=after)
     parent = comment.parent_id
     return {
         "clause": clause,
         "viewer": viewer,
         "focus": comment,
         "threads": [node],
+        "later_page": bool(after) and comment.parent_id is None,
         "parent_url": reverse("comment_thread", args=[parent]) if parent else "",
         "next_url": request.get_full_path(),
         "mark_base": reverse("clause_comments", args=[clause.pk]),
@@ -201,20 +212,19 @@ def thread_context(
 
 @require_http_methods(["GET"])
 def comment_thread(request: HttpRequest, comment_id: int) -> HttpResponse:
-    """A comment and its replies: where a thread deeper than the section's nesting continues."""
+    """A comment and its replies: where a thread deeper than the section's nesting continues,
+    and where a long thread is read, a page of replies at a time (``?after=``)."""
     comment = access_comment(request.user, comment_id)
-    context = thread_context(request, comment)
     if htmx(request) and comment.parent_id is None:
-        # "Show all N replies" on the clause page: the whole thread in place of its start, focus
-        # on the first reply it had left out (``?after=`` the last one it showed).
-        try:
-            after = parse_optional_id(request.GET.get("after"), field="after") or 0
-        except DomainError:
-            after = 0
+        # "Show all N replies" on the clause page: the thread's first page in place of its
+        # start, focus on the first reply it had left out (``?after=`` the last one it showed).
+        context = thread_context(request, comment)
+        after = _after(request)
         later = [n.comment.pk for n in _walk(context["threads"][0]) if n.comment.pk > after]
         context["focus_after"] = {"comment": min(later), "on": "comment"} if later else {}
         context["announce"] = f"{len(later)} more replies shown."
         return render(request, "frontend/comments/thread_fragment.html", context)
+    context = thread_context(request, comment, after=_after(request))
     return render(request, "frontend/comments/thread_page.html", context)
 
 
@@ -232,8 +242,10 @@ def comment_link(request: HttpRequest, comment_id: int) -> HttpResponse:
     if comment.depth > selectors.MAX_DEPTH:
         return redirect(f"{reverse('comment_thread', args=[comment.pk])}#comment-{comment.pk}")
     if not selectors.shown_on_clause_page(comment):
-        # A later reply: the thread's own page shows them all.
-        return redirect(f"{reverse('comment_thread', args=[root])}#comment-{comment.pk}")
+        # A later reply: on the page of the thread's own pages that shows it.
+        after = selectors.thread_page_start(comment)
+        query = f"?after={after}" if after else ""
+        return redirect(f"{reverse('comment_thread', args=[root])}{query}#comment-{comment.pk}")
     page = reverse("clause_comments", args=[comment.clause_id])
     return redirect(f"{page}?{urlencode({'after': root - 1})}#comment-{comment.pk}")
 

@@ -14,7 +14,9 @@ when the response sets a cookie.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -67,11 +69,25 @@ def _etag(request: HttpRequest, latest: Stamp, shown: Stamp, reader: str) -> str
     return quote_etag(hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32])
 
 
-def _from_cache(key: str) -> HttpResponse | None:
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
+def _from_cache(key: str, request: HttpRequest | None = None) -> HttpResponse | None:
+    """The cached copy; compressed as stored when the reader accepts gzip, so a hit costs
+    neither a render nor a compression (the copy is public: nothing secret for BREACH to find,
+    which is why GZipMiddleware's per-response padding is not needed here)."""
     hit = cache.get(key)
     if hit is None:
         return None
-    response = HttpResponse(hit["body"], content_type=hit["content_type"])
+    accepts = request is not None and _ACCEPTS_GZIP.search(
+        request.headers.get("Accept-Encoding", "")
+    )
+    if accepts and hit.get("gzip") is not None:
+        response = HttpResponse(hit["gzip"], content_type=hit["content_type"])
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(hit["body"], content_type=hit["content_type"])
+    patch_vary_headers(response, ["Accept-Encoding"])
     for name, value in hit["headers"].items():
         response[name] = value
     return response
@@ -81,11 +97,14 @@ def _store(key: str, response: HttpResponse) -> None:
     if response.status_code != 200 or response.cookies or response.streaming:
         return
     headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-    cache.set(
-        key,
-        {"body": response.content, "content_type": response["Content-Type"], "headers": headers},
-        PAGE_TTL,
-    )
+    body = response.content
+    copy = {
+        "body": body,
+        "gzip": gzip.compress(body, compresslevel=6, mtime=0),
+        "content_type": response["Content-Type"],
+        "headers": headers,
+    }
+    cache.set(key, copy, PAGE_TTL)
 
 
 def edition_response(*, personal: bool) -> Callable[[View], View]:
@@ -112,13 +131,15 @@ def edition_response(*, personal: bool) -> Callable[[View], View]:
             # DEBUG renders every time, so template edits show at once.
             cached = shareable and not settings.DEBUG
             key = f"publishing:page:{etag}"
-            response = _from_cache(key) if cached else None
+            response = _from_cache(key, request) if cached else None
             if response is None:
                 request.public_copy = shareable  # type: ignore[attr-defined]
                 response = view(request, slug=slug, number=number, **kwargs)
                 if cached:
                     _store(key, response)
-            response["ETag"] = etag
+            # Weak when compressed here, as GZipMiddleware makes it for what it compresses.
+            compressed = response.get("Content-Encoding") == "gzip"
+            response["ETag"] = f"W/{etag}" if compressed else etag
             _cache_control(response, shareable=shareable, numbered=number is not None)
             if personal:
                 patch_vary_headers(response, ["Cookie"])

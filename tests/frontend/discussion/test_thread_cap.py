@@ -9,7 +9,7 @@ import re
 import pytest
 
 from deliberation.discussion import services as discussion
-from deliberation.discussion.selectors import REPLIES_SHOWN
+from deliberation.discussion.selectors import REPLIES_SHOWN, THREAD_PAGE
 from deliberation.models import Comment
 from tests.conftest import World
 from tests.deliberation.conftest import Drafting, make_drafting
@@ -98,3 +98,66 @@ def test_a_strange_after_still_answers_the_thread(drafting: Drafting, after: str
         f"/comments/{root.pk}/thread/?after={after}", headers={"HX-Request": "true"}
     )
     assert response.status_code == 200
+
+
+def _bulk_replies(drafting: Drafting, root: Comment, count: int) -> list[Comment]:
+    """``count`` replies to ``root``, every third one a reply to the reply before it."""
+    made: list[Comment] = []
+    for n in range(count):
+        parent = made[-1] if n % 3 == 2 else root
+        made.append(
+            Comment.objects.create(
+                clause=root.clause,
+                version=root.version,
+                parent=parent,
+                root=root,
+                depth=parent.depth + 1,
+                body=f"Reply {n}.",
+                body_html=f"<p>Reply {n}.</p>",
+                author=drafting.world.industry,
+                author_group="industry",
+            )
+        )
+    Comment.objects.filter(pk=root.pk).update(reply_count=count)
+    return made
+
+
+@pytest.mark.parametrize("replies", [THREAD_PAGE + 5, 3 * THREAD_PAGE])
+def test_a_threads_page_shows_a_bounded_page_of_replies(drafting: Drafting, replies: int) -> None:
+    root, _ = _thread(drafting, 0)
+    made = _bulk_replies(drafting, root, replies)
+    html = page_client(None).get(f"/comments/{root.pk}/thread/").content.decode()
+    assert _shown(html) == [root.pk, *(r.pk for r in made[:THREAD_PAGE])]
+    last = made[THREAD_PAGE - 1].pk
+    assert f'href="/comments/{root.pk}/thread/?after={last}"' in html
+
+
+def test_a_later_page_lists_replies_to_earlier_pages_under_the_root(drafting: Drafting) -> None:
+    root, _ = _thread(drafting, 0)
+    made = _bulk_replies(drafting, root, THREAD_PAGE + 5)
+    first = made[0]
+    late = Comment.objects.create(
+        clause=root.clause, version=root.version, parent=first, root=root, depth=first.depth + 1,
+        body="Late.", body_html="<p>Late.</p>", author=drafting.world.policymaker,
+    )  # fmt: skip
+    after = made[THREAD_PAGE - 1].pk
+    html = page_client(None).get(f"/comments/{root.pk}/thread/?after={after}").content.decode()
+    assert set(_shown(html)) == {root.pk, late.pk, *(r.pk for r in made[THREAD_PAGE:])}
+    assert "Next replies" not in html and "Back to the start of the thread" in html
+    start = html.index(f'<article id="comment-{late.pk}"')
+    assert f'href="/comments/{first.pk}/" class="reply-to"' in html[start : start + 3000]
+    # A reply whose parent is on this page sits under it, not marked.
+    child = next(r for r in made[THREAD_PAGE:] if r.parent_id != root.pk)
+    start = html.index(f'<article id="comment-{child.pk}"')
+    assert 'class="reply-to"' not in html[start : start + 3000].split("</header>")[0]
+
+
+def test_a_link_to_a_reply_on_a_later_page_opens_that_page(drafting: Drafting) -> None:
+    root, _ = _thread(drafting, 0)
+    made = _bulk_replies(drafting, root, 2 * THREAD_PAGE + 3)
+    target = made[2 * THREAD_PAGE + 1]
+    location = page_client(None).get(f"/comments/{target.pk}/")["Location"]
+    after = made[2 * THREAD_PAGE - 1].pk
+    assert location == f"/comments/{root.pk}/thread/?after={after}#comment-{target.pk}"
+    html = page_client(None).get(location.split("#")[0]).content.decode()
+    assert target.pk in _shown(html)

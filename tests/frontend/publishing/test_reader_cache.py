@@ -3,6 +3,7 @@ copy for anonymous readers that costs no query, and a new edition that changes t
 
 from __future__ import annotations
 
+import gzip
 from typing import Any
 
 import pytest
@@ -36,6 +37,27 @@ def test_an_anonymous_repeat_is_served_from_the_cache_without_a_query(
     assert again["ETag"] == first["ETag"]
     assert "public" in again["Cache-Control"]
     assert not again.cookies
+
+
+@pytest.mark.parametrize("suffix", ["editions/1/", "export.json"])
+def test_a_cached_copy_is_served_compressed_as_stored_to_who_accepts_gzip(
+    published: Edition, suffix: str
+) -> None:
+    url = f"/frameworks/{published.framework.slug}/{suffix}"
+    client = page_client(None)
+    plain = client.get(url)
+    packed, queries = _get(client, url, accept_encoding="gzip, deflate")
+    assert queries == 0
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"]
+    assert gzip.decompress(packed.content) == plain.content
+    assert packed["ETag"] == f"W/{plain['ETag']}"
+    # The weak ETag still answers a conditional request.
+    again, _ = _get(client, url, accept_encoding="gzip", if_none_match=packed["ETag"])
+    assert again.status_code == 304
+    unpacked, _ = _get(client, url, accept_encoding="identity")
+    assert not unpacked.has_header("Content-Encoding")
+    assert unpacked.content == plain.content
 
 
 @pytest.mark.parametrize("suffix", ["", "editions/1/", "export.md", "editions/1/export.json"])

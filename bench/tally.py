@@ -19,10 +19,11 @@ it (leaf over a fresh nonce, a link of the round's chain, one choice row per mot
 voter in twenty recasts so that counting has uncounted rows to skip. Opening's notices are left
 out: closing does not read them, S7 measures them, and their pending mails would be relayed by
 whatever runs next on this database. Every close runs in a transaction rolled back afterwards,
-so the same round is closed again at each repeat; one untimed close is checked (outcomes and
-totals against a count made here, and ``verify_round``'s independent recount of the record) and
-gives the query count and tracemalloc's peak. Scenario and floor runs alternate in every repeat,
-so noise hits both. Results: bench/results/tally.json.
+so the same round is closed again at each repeat; a first, untimed close is checked (outcomes
+and totals against a count made here, and ``verify_round``'s independent recount of the record),
+and one more gives the query count and tracemalloc's peak. The tables just loaded are analyzed
+first, as autovacuum soon would. Scenario and floor runs alternate in every repeat, so noise
+hits both. Results: bench/results/tally.json.
 """
 
 from __future__ import annotations
@@ -489,20 +490,18 @@ def _schulze(scene: Scene) -> Callable[[], Any]:
     return work
 
 
-def _profile(work: Callable[[], Any], *, memory: bool = True) -> tuple[int, float | None]:
+def _profile(work: Callable[[], Any]) -> tuple[int, float]:
     """Queries and tracemalloc's peak (MiB) of one untimed run."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    if memory:
-        tracemalloc.start()
+    tracemalloc.start()
     try:
         with CaptureQueriesContext(connection) as queries:
             work()
-        peak = tracemalloc.get_traced_memory()[1] / 2**20 if memory else None
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
     finally:
-        if memory:
-            tracemalloc.stop()
+        tracemalloc.stop()
     return len(queries), peak
 
 

@@ -209,7 +209,15 @@ class BallotChoice(models.Model):
 
     class Meta:
         ordering = ["ballot_id", "motion_id"]
-        indexes = [models.Index(fields=["motion", "counted"], name="deliberation_choice_count")]
+        indexes = [
+            models.Index(fields=["motion", "counted"], name="deliberation_choice_count"),
+            # Closing reads the objections with who made them: a few rows among every choice.
+            models.Index(
+                fields=["motion"],
+                condition=Q(position="object"),
+                name="deliberation_choice_objection",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Choice on motion {self.motion_id} in ballot {self.ballot_id}"

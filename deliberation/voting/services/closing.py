@@ -1,14 +1,15 @@
 """Closing a round: count, decide, freeze the results and the record, apply the effects.
 
 Closing locks the round row first, as casting does, so a ballot either commits before the close
-(and is counted) or finds the round closed (409). Counting reads two grouped queries for the
-whole round, whatever the number of ballots: positions per motion and group, and rankings or
-approvals per motion with their number of identical ballots.
+(and is counted) or finds the round closed (409). Counting reads one grouped query over the
+motions' counted choice rows, whatever the number of ballots (positions, rankings or approvals,
+and turnout all come from it), and the objections with who made them.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -42,34 +43,44 @@ def eligible_by_group(round_: VotingRound, unit: str) -> dict[str, int]:
     return {row["stakeholder_group"]: row["heads"] if heads else row["people"] for row in rows}
 
 
-def position_counts(round_: VotingRound) -> dict[int, dict[str, dict[str, int]]]:
-    """motion id → group → position → counted ballots, in one grouped query."""
+@dataclass
+class ChoiceCounts:
+    """What closing counts from the choice rows: positions per motion and group, rankings or
+    approvals per motion with their number of identical ballots, and turnout per motion and
+    group."""
+
+    positions: dict[int, dict[str, dict[str, int]]]
+    profiles: dict[int, list[tuple[str, int]]]
+    turnout: dict[int, dict[str, int]]
+
+
+def choice_counts(motion_ids: list[int]) -> ChoiceCounts:
+    """The counted choice rows of these motions, grouped once by motion, group, position and
+    preference: one pass over the rows, whatever the number of ballots or motions, on the
+    (motion, counted) index rather than a join that scans every round's rows."""
     rows = (
-        BallotChoice.objects.filter(motion__round=round_, counted=True)
-        .exclude(position="")
-        .values("motion_id", "stakeholder_group", "position")
+        BallotChoice.objects.filter(motion_id__in=motion_ids, counted=True)
+        .values_list("motion_id", "stakeholder_group", "position", "preference")
         .annotate(n=Count("id"))
         .order_by()
     )
-    out: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-    for row in rows:
-        out[row["motion_id"]][row["stakeholder_group"]][row["position"]] = row["n"]
-    return out
-
-
-def preference_profiles(round_: VotingRound) -> dict[int, list[tuple[str, int]]]:
-    """motion id → [(preference, identical ballots)], in one grouped query."""
-    rows = (
-        BallotChoice.objects.filter(motion__round=round_, counted=True)
-        .exclude(preference="")
-        .values("motion_id", "preference")
-        .annotate(n=Count("id"))
-        .order_by("motion_id", "preference")
+    positions: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    profiles: dict[int, Counter[str]] = defaultdict(Counter)
+    turnout: dict[int, dict[str, int]] = defaultdict(dict)
+    for motion_id, group, position, preference, n in rows:
+        if position:
+            by_position = positions[motion_id][group]
+            by_position[position] = by_position.get(position, 0) + n
+        if preference:
+            profiles[motion_id][preference] += n
+        turnout[motion_id][group] = turnout[motion_id].get(group, 0) + n
+    return ChoiceCounts(
+        positions=positions,
+        profiles=defaultdict(
+            list, {pk: sorted(counted.items()) for pk, counted in profiles.items()}
+        ),
+        turnout=turnout,
     )
-    out: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    for row in rows:
-        out[row["motion_id"]].append((row["preference"], row["n"]))
-    return out
 
 
 def turnout_by_group(round_: VotingRound) -> dict[int, dict[str, int]]:
@@ -86,24 +97,30 @@ def turnout_by_group(round_: VotingRound) -> dict[int, dict[str, int]]:
     return out
 
 
-def objections(round_: VotingRound) -> dict[int, list[dict[str, Any]]]:
+def objections(motion_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """motion id → the objections on record, with who made them (attribution is applied when
-    they are shown)."""
+    they are shown). Read as values: the ballots' other columns (their choices) stay unread."""
     rows = (
-        BallotChoice.objects.filter(motion__round=round_, counted=True, position="object")
-        .select_related("ballot__organization")
+        BallotChoice.objects.filter(motion_id__in=motion_ids, counted=True, position="object")
         .order_by("ballot__seq")
+        .values_list(
+            "motion_id",
+            "stakeholder_group",
+            "reason",
+            "ballot__voter",
+            "ballot__organization",
+            "ballot__organization__country",
+        )
     )
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        organization = row.ballot.organization
-        out[row.motion_id].append(
+    for motion_id, group, reason, voter, organization, country in rows:
+        out[motion_id].append(
             {
-                "group": row.stakeholder_group,
-                "reason": row.reason,
-                "voter": row.ballot.voter_id,
-                "organization": organization.pk if organization else None,
-                "country": organization.country if organization else "",
+                "group": group,
+                "reason": reason,
+                "voter": voter,
+                "organization": organization,
+                "country": country or "",
             }
         )
     return out
@@ -234,20 +251,19 @@ def _count_and_freeze(round_: VotingRound, motions: list[Motion]) -> None:
     from deliberation.voting.services.ballots import alternative_labels
 
     eligible = eligible_by_group(round_, round_unit(round_))
-    positions = position_counts(round_)
-    profiles = preference_profiles(round_)
-    turnout = turnout_by_group(round_)
-    motion_objections = objections(round_)
+    ids = [motion.pk for motion in motions]
+    counts = choice_counts(ids)
+    motion_objections = objections(ids)
     labels = alternative_labels(round_)
     for motion in motions:
         if motion.is_yes_no:
             computed = _yes_no_result(
-                motion, eligible, positions.get(motion.pk, {}), motion_objections[motion.pk]
+                motion, eligible, counts.positions.get(motion.pk, {}), motion_objections[motion.pk]
             )
         else:
-            computed = _choice_result(motion, labels.get(motion.pk, {}), profiles[motion.pk])
+            computed = _choice_result(motion, labels.get(motion.pk, {}), counts.profiles[motion.pk])
         totals = _totals(
-            motion, computed, turnout[motion.pk], eligible, motion_objections[motion.pk]
+            motion, computed, counts.turnout[motion.pk], eligible, motion_objections[motion.pk]
         )
         _freeze(motion, computed, totals)
 
@@ -263,7 +279,13 @@ def round_close(*, actor: User | None, round_: VotingRound) -> VotingRound:
         round_.closed_at = timezone.now()
         motions = list(round_.motions.select_related("clause", "amendment").order_by("position"))
         _count_and_freeze(round_, motions)
-        leaves = Ballot.objects.filter(round=round_, counted=True).values_list("leaf", flat=True)
+        # Unordered: the counted root sorts the leaves itself, so the ballots' default order
+        # (by seq) would only add a sort of every ballot to the query.
+        leaves = (
+            Ballot.objects.filter(round=round_, counted=True)
+            .order_by()
+            .values_list("leaf", flat=True)
+        )
         round_.counted_root = record.counted_root(leaves)
         head = chain_head(round_chain_key(round_))
         round_.head = head["hash"]

@@ -94,15 +94,15 @@ ROLL = ROUND + 1
 BALLOT = SIGNED_IN + ROUND + 2
 # Closing: the savepoint; lock the round, check the organizer, read the motions (3 times: the
 # unit, the count, the alternatives on the ballot, frozen on the motions at opening), count
-# (roll, positions, preferences, turnout, objections, leaves), the round chain's head, save the
-# round (13); what each adopted motion
+# (roll; positions, preferences and turnout in one grouped query; objections; leaves), the round
+# chain's head, save the round (11); what each adopted motion
 # does to the text, with its audit row and frozen result (adopt a clause 7, accept an
 # amendment 12, choose an alternative 16, adopt the framework 6: 41); the round.closed audit
 # row (3); the notifications: the accepted amendment's author (the clause's followers, the
 # members among them, already told, recipients, items: 5), the alternative's new version (its
 # followers: 1), the roll told of the results (the roll, already told, recipients, items,
 # mails: 5); release.
-CLOSE = 1 + 13 + 41 + 3 + 5 + 1 + 5 + 1
+CLOSE = 1 + 11 + 41 + 3 + 5 + 1 + 5 + 1
 
 EXPECTED = {
     "results open": RESULTS_OPEN,

@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=None, help="interleaved rounds per page")
     args = parser.parse_args(argv)
     only = {s.strip().upper() for s in args.only.split(",")}
-    rounds = args.rounds or (5 if args.quick else 40)
+    rounds = args.rounds or (3 if args.quick else 30)
 
     pages.production_environment()
     fresh_database()

@@ -21,3 +21,6 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 # would pick them up. What they cost is measured on its own (S7, S8).
 CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = False
+# No scenario signs in with a password (sessions are made directly), so the demo's accounts
+# need not pay production's deliberately slow hashing while the data set is built.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -123,6 +123,11 @@ def test_flag_and_reply_confirm_themselves_and_keep_focus(
     page.locator(
         f"#comment-{top.pk} > .reactions button[value='agree'][aria-pressed='true']"
     ).wait_for()
+    # htmx swaps the reactions, then the focus moves to the new button: poll, not one read.
+    for _ in range(50):
+        if page.evaluate("document.activeElement.value") == "agree":
+            break
+        page.wait_for_timeout(100)
     assert page.evaluate("document.activeElement.value") == "agree"
     assert _live(page) == "Your reaction is recorded."
 

@@ -410,3 +410,6 @@ from convene.notifications.models import (  # noqa: E402
 from convene.notifications.models import (  # noqa: E402
     NotificationSettings as NotificationSettings,
 )
+from convene.notifications.models import (  # noqa: E402
+    PendingNotice as PendingNotice,
+)

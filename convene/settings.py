@@ -175,6 +175,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "deliberation.tasks.consultations_closing_soon",
         "schedule": timedelta(minutes=15),
     },
+    # Writes the items of notices for many recipients whose task a broker outage lost.
+    "notices-sweep": {
+        "task": "convene.notifications.tasks.notices_sweep",
+        "schedule": timedelta(seconds=30),
+    },
     "outbox-flush": {
         "task": "convene.notifications.tasks.outbox_flush",
         "schedule": timedelta(minutes=1),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -22,11 +23,16 @@ from convene.notifications.models import (
     Mode,
     Notification,
     NotificationSettings,
+    PendingNotice,
 )
 from convene.notifications.services import nudge
 
 # Rows per INSERT: a round closing for thousands of voters writes them in a few statements.
 BATCH = 1000
+# Past this many recipients the change writes one PendingNotice and a worker writes the items:
+# a round closing for 5,000 voters commits in milliseconds, not in the seconds 5,000 items and
+# their mails take. Under it the items are written at once, in the change's transaction.
+INLINE_MAX = 200
 EMAIL_FOR_MODE = {
     Mode.INAPP: Notification.Email.NONE,
     Mode.IMMEDIATE: Notification.Email.IMMEDIATE,
@@ -82,13 +88,75 @@ def notify(
     """Write ``notice`` for each recipient id (→ category), honouring their preferences; the
     actor (``exclude``) is never told of their own act, and nobody twice of one event. Must
     run inside the transaction of the change. A constant number of queries, however many
-    recipients.
+    recipients. Past ``INLINE_MAX`` recipients it writes one ``PendingNotice`` instead and a
+    worker writes the items after the commit (``expand``); the items written now are returned,
+    so none then.
 
     ``mail_allowed=False`` when the change already mails them itself (an invitation).
     """
     targets = {uid: cat for uid, cat in recipients.items() if uid != exclude}
-    if not targets:
+    if len(targets) > INLINE_MAX:
+        _defer(notice, targets, mail_allowed=mail_allowed)
         return []
+    return _write(notice, targets, mail_allowed=mail_allowed)
+
+
+def _defer(notice: Notice, targets: Mapping[int, str], *, mail_allowed: bool) -> None:
+    from convene.notifications.tasks import notices_expand
+
+    pending = PendingNotice.objects.create(
+        event=notice.event[:100],
+        verb=notice.verb,
+        title=notice.title[:300],
+        excerpt=notice.excerpt,
+        target_url=notice.target_url,
+        actor_name=notice.actor_name[:200],
+        actor_handle=notice.actor_handle or "",
+        convening_id=notice.convening_id,
+        recipients=[[uid, category] for uid, category in targets.items()],
+        mail_allowed=mail_allowed,
+    )
+    nudge(notices_expand, pending.pk)
+
+
+def expand(pending_id: int) -> int | None:
+    """Write a pending notice's items, once: the number written, or None if it is already
+    expanded or another worker holds it. Runs in its own transaction."""
+    with transaction.atomic():
+        pending = (
+            PendingNotice.objects.select_for_update(skip_locked=True)
+            .filter(pk=pending_id, expanded_at__isnull=True)
+            .first()
+        )
+        if pending is None:
+            return None
+        notice = Notice(
+            event=pending.event,
+            verb=pending.verb,
+            title=pending.title,
+            target_url=pending.target_url,
+            convening_id=pending.convening_id,
+            excerpt=pending.excerpt,
+            actor_name=pending.actor_name,
+            actor_handle=pending.actor_handle,
+        )
+        targets = {int(uid): str(category) for uid, category in pending.recipients}
+        created = _write(notice, targets, mail_allowed=pending.mail_allowed)
+        pending.expanded_at = timezone.now()
+        pending.save(update_fields=["expanded_at"])
+    return len(created)
+
+
+def expand_waiting(*, older_than: timedelta = timedelta(seconds=5)) -> int:
+    """Expand every pending notice still waiting ``older_than`` after it was written (its
+    task lost to a broker outage or a crashed worker): beat's sweep. Items written."""
+    cutoff = timezone.now() - older_than
+    waiting = PendingNotice.objects.filter(expanded_at__isnull=True, created_at__lte=cutoff)
+    return sum(expand(pk) or 0 for pk in waiting.order_by("pk").values_list("pk", flat=True))
+
+
+def _write(notice: Notice, targets: dict[int, str], *, mail_allowed: bool) -> list[Notification]:
+    """The items (and mails) of ``notice`` for ``targets``, in a constant number of queries."""
     # Idempotent: whoever has this event already (a periodic task's second run) is skipped.
     told = Notification.objects.filter(event=notice.event[:100], recipient_id__in=list(targets))
     for uid in told.values_list("recipient_id", flat=True):

@@ -121,6 +121,44 @@ class Notification(models.Model):
         return f"{self.event} for {self.recipient_id}"
 
 
+class PendingNotice(models.Model):
+    """A notice for many recipients, written in the transaction of the change instead of its
+    items: the change commits at the cost of one row however many it tells, and a worker
+    writes the items (``convene.notifications.inbox.expand``). The recipients are frozen here,
+    as the change saw them; ``expanded_at`` is set in the transaction that writes the items, so
+    a crashed worker leaves it unset and beat's sweep expands it again (nobody twice: the items
+    are unique per recipient and event)."""
+
+    event = models.CharField(max_length=100)
+    verb = models.CharField(max_length=40)
+    title = models.CharField(max_length=300)
+    excerpt = models.TextField(blank=True, default="")
+    target_url = models.CharField(max_length=500)
+    actor_name = models.CharField(max_length=200, blank=True, default="")
+    actor_handle = models.CharField(max_length=40, blank=True, default="")
+    convening = models.ForeignKey(
+        "convene.Convening", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # [[user id, category], ...], the actor already left out.
+    recipients = models.JSONField()
+    mail_allowed = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expanded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [
+            # The sweep's question: what is still waiting?
+            models.Index(
+                fields=["created_at"],
+                name="convene_pending_notice_idx",
+                condition=Q(expanded_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} for {len(self.recipients)}"
+
+
 def _mode_field(category: Category) -> models.CharField[str, str]:
     return models.CharField(max_length=10, choices=Mode.choices, default=DEFAULT_MODES[category])
 

@@ -49,6 +49,22 @@ def outbox_relay() -> int:
     return services.outbox_relay()
 
 
+@shared_task(soft_time_limit=120, time_limit=150)
+def notices_expand(pending_id: int) -> int | None:
+    """Write the items of a notice for many recipients (queued as its change commits)."""
+    from convene.notifications import inbox
+
+    return inbox.expand(pending_id)
+
+
+@shared_task(soft_time_limit=240, time_limit=300)
+def notices_sweep() -> int:
+    """Expand the pending notices whose task was lost (run by beat)."""
+    from convene.notifications import inbox
+
+    return inbox.expand_waiting()
+
+
 @shared_task(soft_time_limit=RELAY_SOFT_TIME_LIMIT, time_limit=RELAY_TIME_LIMIT)
 def digests_send() -> int:
     """Write the daily digests due now (safe to run any number of times: one per user a day)."""

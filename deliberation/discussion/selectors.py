@@ -89,7 +89,9 @@ def reaction_summary(
 # Replies nest this many levels under a top-level comment; deeper ones continue on the
 # thread's own page.
 MAX_DEPTH = 4
-THREADS_PER_PAGE = 50
+# Twenty threads a page, as forums do: with their first replies, the clause page renders at most
+# THREADS_PER_PAGE * (REPLIES_SHOWN + 1) comments however busy the clause is.
+THREADS_PER_PAGE = 20
 # The clause page shows each thread's first replies (in the order they were posted); the rest
 # are a click away ("Show all N replies"), so a page costs the same whatever a thread's size.
 # As many as the nesting limit, so a chain of replies still reaches "Continue this thread".

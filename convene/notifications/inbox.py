@@ -33,6 +33,8 @@ BATCH = 1000
 # a round closing for 5,000 voters commits in milliseconds, not in the seconds 5,000 items and
 # their mails take. Under it the items are written at once, in the change's transaction.
 INLINE_MAX = 200
+# How long an expanded PendingNotice stays, to look at; the sweep deletes it then.
+KEEP_EXPANDED = timedelta(days=1)
 EMAIL_FOR_MODE = {
     Mode.INAPP: Notification.Email.NONE,
     Mode.IMMEDIATE: Notification.Email.IMMEDIATE,
@@ -149,8 +151,11 @@ def expand(pending_id: int) -> int | None:
 
 def expand_waiting(*, older_than: timedelta = timedelta(seconds=5)) -> int:
     """Expand every pending notice still waiting ``older_than`` after it was written (its
-    task lost to a broker outage or a crashed worker): beat's sweep. Items written."""
-    cutoff = timezone.now() - older_than
+    task lost to a broker outage or a crashed worker), and forget those expanded a day ago
+    (their items are the record): beat's sweep. Items written."""
+    now = timezone.now()
+    PendingNotice.objects.filter(expanded_at__lte=now - KEEP_EXPANDED).delete()
+    cutoff = now - older_than
     waiting = PendingNotice.objects.filter(expanded_at__isnull=True, created_at__lte=cutoff)
     return sum(expand(pk) or 0 for pk in waiting.order_by("pk").values_list("pk", flat=True))
 

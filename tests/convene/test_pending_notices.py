@@ -114,6 +114,13 @@ def test_the_sweep_expands_what_waited_and_leaves_what_is_fresh(small_inline: No
     fresh.refresh_from_db()
     assert old.expanded_at is not None and fresh.expanded_at is None
     assert set(Notification.objects.values_list("event", flat=True)) == {"round.closed:1"}
+    # A day after its expansion the row goes; its items stay.
+    PendingNotice.objects.filter(pk=old.pk).update(
+        expanded_at=timezone.now() - timedelta(days=1, minutes=1)
+    )
+    assert inbox.expand_waiting() == 0
+    assert list(PendingNotice.objects.values_list("pk", flat=True)) == [fresh.pk]
+    assert Notification.objects.count() == 4
 
 
 def test_an_unknown_or_expanded_id_is_nothing_to_do() -> None:

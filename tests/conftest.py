@@ -36,8 +36,9 @@ def clear_cache() -> None:
     ``cache.clear()`` on Redis flushes the whole database, including other xdist workers'
     counters and the queues of a running Celery worker test.
     """
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
+    caches["local"].clear()  # this process's own
     backend = settings.CACHES["default"]["BACKEND"]
     if not backend.endswith("RedisCache"):
         cache.clear()

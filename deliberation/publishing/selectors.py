@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.http import Http404
@@ -73,6 +73,9 @@ def latest_number(framework: Framework) -> int:
 LATEST_TTL = 300
 # How long "no such edition" is remembered: publishing clears it too.
 MISS_TTL = 60
+# How long each process keeps the latest edition before asking the shared cache again: another
+# process sees a new edition within this (the one that published forgets at once).
+LATEST_LOCAL_TTL = 2
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,17 @@ def _edition_key(slug: str, number: int) -> str:
 
 
 def latest_stamp(slug: str) -> Stamp | None:
-    """The latest edition of ``slug``, from the cache when it is there (one query when not)."""
+    """The latest edition of ``slug``, from this process's copy (at most ``LATEST_LOCAL_TTL``
+    old), else the shared cache, else one query."""
+    local = caches["local"]
+    hit = local.get(_latest_key(slug))
+    if hit is None:
+        hit = _shared_latest(slug)
+        local.set(_latest_key(slug), hit, LATEST_LOCAL_TTL)
+    return Stamp(*hit) if hit else None
+
+
+def _shared_latest(slug: str) -> list[Any]:
     hit = cache.get(_latest_key(slug))
     if hit is None:
         row = (
@@ -103,7 +116,7 @@ def latest_stamp(slug: str) -> Stamp | None:
         )
         hit = list(row) if row else []
         cache.set(_latest_key(slug), hit, LATEST_TTL if row else MISS_TTL)
-    return Stamp(*hit) if hit else None
+    return list(hit)
 
 
 def edition_stamp(slug: str, number: int) -> Stamp | None:
@@ -122,4 +135,6 @@ def edition_stamp(slug: str, number: int) -> Stamp | None:
 
 def forget(slug: str, number: int) -> None:
     """After a publish commits: the latest edition changed and ``number`` now exists."""
-    cache.delete_many([_latest_key(slug), _edition_key(slug, number)])
+    keys = [_latest_key(slug), _edition_key(slug, number)]
+    cache.delete_many(keys)
+    caches["local"].delete_many(keys)

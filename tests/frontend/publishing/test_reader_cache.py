@@ -4,14 +4,17 @@ copy for anonymous readers that costs no query, and a new edition that changes t
 from __future__ import annotations
 
 import gzip
+import time
 from typing import Any
 
 import pytest
+import time_machine
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from deliberation.models import Edition
-from deliberation.publishing import services
+from deliberation.publishing import selectors, services
 from tests.conftest import World
 from tests.frontend.conftest import page_client
 
@@ -146,3 +149,38 @@ def test_head_is_answered_like_get_and_writes_are_refused(published: Edition, su
     assert head.status_code == 200
     assert head["ETag"] == client.get(url)["ETag"]
     assert client.post(url).status_code == 405
+
+
+def test_a_warm_process_serves_an_edition_without_asking_redis(
+    published: Edition, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This process keeps its own copy of an edition's page and, for a moment, of which edition
+    is the latest: a hit makes no round trip to the shared cache."""
+    url = f"/frameworks/{published.framework.slug}/editions/1/"
+    client = page_client(None)
+    first = client.get(url)
+    asked: list[str] = []
+    shared = caches["default"]
+    monkeypatch.setattr(shared, "get", lambda key, *a, **k: asked.append(key))
+    again, queries = _get(client, url)
+    assert (again.status_code, again.content, queries, asked) == (200, first.content, 0, [])
+
+
+def test_another_process_publishing_is_seen_within_the_local_ttl(published: Edition) -> None:
+    """What another process's publish looks like from here: the shared cache forgot the latest
+    edition, this process's copy did not. It holds for at most LATEST_LOCAL_TTL seconds."""
+    slug = published.framework.slug
+    assert selectors.latest_stamp(slug) == selectors.Stamp(1, published.content_hash)
+    caches["default"].set(f"publishing:latest:{slug}", [2, "f" * 64])
+    assert selectors.latest_stamp(slug).number == 1  # type: ignore[union-attr]
+    later = time.time() + selectors.LATEST_LOCAL_TTL + 1
+    with time_machine.travel(later, tick=False):
+        assert selectors.latest_stamp(slug) == selectors.Stamp(2, "f" * 64)
+
+
+def test_publishing_here_is_seen_at_once(published: Edition) -> None:
+    slug = published.framework.slug
+    assert selectors.latest_stamp(slug).number == 1  # type: ignore[union-attr]
+    selectors.forget(slug, 2)
+    caches["default"].set(f"publishing:latest:{slug}", [2, "f" * 64])
+    assert selectors.latest_stamp(slug).number == 2  # type: ignore[union-attr]

@@ -6,9 +6,9 @@ run.
 - S4a: a round of 10,000 voters x 20 yes/no motions closed through ``round_close``, against a
   floor of one bare ``COUNT ... GROUP BY`` over the same counted choice rows; target 3x the floor.
   Measured twice: the counting close (count, decide, freeze, counted root, effects on the text,
-  audit) with the roll's notices left out, and the whole close, which also writes an inbox item
-  and a mail for every voter (the fan-out S7 measures), with fewer repeats: it is that fan-out's
-  size, not the count's.
+  audit) with the roll's notices left out, and the whole close, which also tells the roll (past
+  200 voters one pending notice that a worker expands after the commit, as S7 measures), with
+  fewer repeats.
 - S4b: the same with 100,000 ballots on one motion; target 1.5x the floor.
 - S5: the path closing takes for a ranked choice (``choice_counts``' profiles, then Schulze)
   over 10,000 rankings of 5 alternatives, against a floor of reading those rankings; target 2x.

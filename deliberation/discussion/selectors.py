@@ -98,7 +98,7 @@ THREADS_PER_PAGE = 20
 REPLIES_SHOWN = MAX_DEPTH
 # A thread's own page (and a comment re-rendered after an action) shows at most this many of
 # its replies, the first posted; "Next replies" continues after the last one shown.
-THREAD_PAGE = 100
+THREAD_PAGE = 50
 STANCES = ("agree", "disagree", "pass")
 GROUPS = [*StakeholderGroup.choices, ("none", "No stakeholder group")]
 GROUP_LABELS = dict(GROUPS)

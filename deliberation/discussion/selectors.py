@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db import connection
+from django.db.models import BooleanField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 
@@ -266,6 +268,41 @@ def _thread_position(clause: Clause, order: ThreadOrder, after: int) -> dict[str
     return threads.values(*order.columns).first()
 
 
+# Each thread's root and first replies, by id: on PostgreSQL one index probe per thread
+# (deliberation_comment_root_id), however long the threads are.
+FIRST_OF_THREADS_SQL = """
+    SELECT first.id FROM unnest(%s::bigint[]) AS thread(id)
+    CROSS JOIN LATERAL (
+        SELECT reply.id FROM deliberation_comment AS reply
+        WHERE reply.root_id = thread.id AND reply.depth <= %s
+        ORDER BY reply.id LIMIT %s
+    ) AS first
+"""
+
+
+def _first_of_threads(ids: list[int]) -> Q:
+    """The roots ``ids`` and their first ``REPLIES_SHOWN`` replies within the nesting limit. A
+    reply's parent was posted before it, so the first ones by id always include their parents.
+    Elsewhere than PostgreSQL (the embedded SQLite) a window function numbers them instead."""
+    if connection.vendor == "postgresql":
+        # = ANY(ARRAY(...)): PostgreSQL runs the subquery once, then reads those rows by key,
+        # where IN (...) may scan every comment of the clause to join them.
+        # Constant SQL; the values go as parameters.
+        first = RawSQL(  # noqa: S611
+            f'"deliberation_comment"."id" = ANY(ARRAY({FIRST_OF_THREADS_SQL}))',
+            (ids, MAX_DEPTH, REPLIES_SHOWN + 1),
+            output_field=BooleanField(),
+        )
+        return Q(first)
+    first = Window(RowNumber(), partition_by=[F("root_id")], order_by=F("id").asc())
+    numbered = (
+        Comment.objects.filter(root_id__in=ids, depth__lte=MAX_DEPTH)
+        .annotate(place=first)
+        .filter(place__lte=REPLIES_SHOWN + 1)
+    )
+    return Q(pk__in=list(numbered.values_list("pk", flat=True)))
+
+
 def clause_threads(
     clause: Clause,
     viewer: Viewer,
@@ -287,17 +324,8 @@ def clause_threads(
     )
     next_after = ids[THREADS_PER_PAGE - 1] if len(ids) > THREADS_PER_PAGE else None
     ids = ids[:THREADS_PER_PAGE]
-    # Each thread's root and first replies: a reply's parent was posted before it, so the first
-    # ones by id always include their parents.
-    first = Window(RowNumber(), partition_by=[F("root_id")], order_by=F("id").asc())
     comments = list(
-        _annotated(
-            comment_list(clause=clause)
-            .filter(root_id__in=ids, depth__lte=MAX_DEPTH)
-            .annotate(place=first)
-            .filter(place__lte=REPLIES_SHOWN + 1),
-            viewer.user,
-        )
+        _annotated(comment_list(clause=clause).filter(_first_of_threads(ids)), viewer.user)
     )
     rank = {pk: index for index, pk in enumerate(ids)}
     tops = sorted((c for c in comments if c.parent_id is None), key=lambda c: rank[c.pk])

@@ -288,12 +288,12 @@ def _first_of_threads(ids: list[int]) -> Q:
         # = ANY(ARRAY(...)): PostgreSQL runs the subquery once, then reads those rows by key,
         # where IN (...) may scan every comment of the clause to join them.
         # Constant SQL; the values go as parameters.
-        first = RawSQL(  # noqa: S611
+        probe = RawSQL(  # noqa: S611
             f'"deliberation_comment"."id" = ANY(ARRAY({FIRST_OF_THREADS_SQL}))',
             (ids, MAX_DEPTH, REPLIES_SHOWN + 1),
             output_field=BooleanField(),
         )
-        return Q(first)
+        return Q(probe)
     first = Window(RowNumber(), partition_by=[F("root_id")], order_by=F("id").asc())
     numbered = (
         Comment.objects.filter(root_id__in=ids, depth__lte=MAX_DEPTH)

@@ -324,6 +324,8 @@ def clause_threads(
     )
     next_after = ids[THREADS_PER_PAGE - 1] if len(ids) > THREADS_PER_PAGE else None
     ids = ids[:THREADS_PER_PAGE]
+    if not ids:
+        return [], None
     comments = list(
         _annotated(comment_list(clause=clause).filter(_first_of_threads(ids)), viewer.user)
     )

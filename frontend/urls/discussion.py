@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from frontend.views.discussion import actions, following, threads
+from frontend.views.discussion import actions, following, forms, threads
 from frontend.views.discussion import tables as comment_tables
 
 urlpatterns: list[URLPattern] = [
@@ -23,6 +23,11 @@ urlpatterns: list[URLPattern] = [
         "comments/<int:comment_id>/disposition/",
         actions.comment_disposition,
         name="comment_disposition",
+    ),
+    path(
+        "comments/<int:comment_id>/forms/<slug:action>/",
+        forms.comment_action_form,
+        name="comment_action_form",
     ),
     path(
         "comments/<int:comment_id>/flags/dismiss/",

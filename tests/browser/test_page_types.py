@@ -105,6 +105,11 @@ PAGES: dict[str, tuple[tuple[str, ...], Callable[[Demo], str]]] = {
     "alternative_new": (ORGANIZERS, lambda d: f"/clauses/{d.clause}/alternatives/new/"),
     "clause_comments": (EVERYONE, lambda d: f"/clauses/{d.clause}/comments/"),
     "comment_thread": (EVERYONE, lambda d: f"/comments/{d.comment}/thread/"),
+    # An action's form on its own page (what a disclosure links to without JavaScript).
+    "comment_action_form": (
+        ORGANIZERS,
+        lambda d: f"/comments/{d.comment}/forms/disposition/?next=/clauses/{d.clause}/comments/",
+    ),
     "comment_moderation": (ORGANIZERS, lambda d: f"/f/{d.drafting}/moderation/"),
     "comment_dispositions": (ORGANIZERS, lambda d: f"/f/{d.drafting}/dispositions/"),
     "round_list": (MEMBERS, lambda d: f"/f/{d.drafting}/rounds/"),

@@ -62,8 +62,11 @@ ACTING_URL = re.compile(
     r"|amendments/\d+/(?:accept|reject|withdraw|rebase)/"
     r"|alternatives/\d+/withdraw/"
     r"|comments/\d+/(?:reply|edit|delete|react|flag|moderate|disposition)/"
+    r"|comments/\d+/forms/(?:reply|edit|delete|flag|moderate|disposition)/"
     r")$"
 )
+# A comment's action is drawn as a link to its form (loaded when its disclosure opens).
+FORM_LINK = re.compile(r"^/comments/\d+/forms/[a-z]+/$")
 
 
 @pytest.fixture(autouse=True)
@@ -91,7 +94,8 @@ class ControlParser(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = {name: value or "" for name, value in attrs}
         if tag == "a" and attributes.get("href"):
-            self.controls.add(Control("link", attributes["href"]))
+            # Without its query: a form link carries where to come back to.
+            self.controls.add(Control("link", attributes["href"].split("?", 1)[0]))
         elif tag == "form" and attributes.get("method", "").lower() == "post":
             self._form = {"action": attributes.get("action", ""), "to": ""}
         elif tag == "input" and self._form is not None and attributes.get("name") == "to":
@@ -115,7 +119,8 @@ def acting(controls: set[Control]) -> set[Control]:
     return {
         c
         for c in controls
-        if ACTING_URL.match(c.url) and (c.kind == "form" or c.url.endswith(("/edit/", "/new/")))
+        if ACTING_URL.match(c.url)
+        and (c.kind == "form" or c.url.endswith(("/edit/", "/new/")) or FORM_LINK.match(c.url))
     }
 
 
@@ -360,10 +365,13 @@ def discussion_actions(scene: Scene) -> list[Action]:
     for state, comment in scene.comments.items():
         for verb, call in _comment_calls(scene, comment).items():
             pages: tuple[str, ...] = ("clause", "comments", f"thread:{state}")
-            if verb == "moderate" and state in IN_QUEUE:
-                pages += ("queue",)
-            control = Control("form", f"/comments/{comment.pk}/{verb}/")
+            form = Control("form", f"/comments/{comment.pk}/{verb}/")
+            # A reaction is a form on the page; every other action a link to its form.
+            link = Control("link", f"/comments/{comment.pk}/forms/{verb}/")
+            control = form if verb == "react" else link
             actions.append(Action(f"{verb} {state} comment", control, pages, call))
+            if verb == "moderate" and state in IN_QUEUE:  # the queue's own forms
+                actions.append(Action(f"{verb} {state} comment (queue)", form, ("queue",), call))
     return actions
 
 
@@ -510,7 +518,7 @@ def test_detector_finds_drawn_controls_and_misses_absent_ones(db: Any) -> None:
     scene = make_scene("consultation")
     world, visible = scene.world, scene.comments["visible"]
     clause_page, workspace = f"/clauses/{scene.clause.pk}/", f"/f/{scene.framework.slug}/"
-    moderate = Control("form", f"/comments/{visible.pk}/moderate/")
+    moderate = Control("link", f"/comments/{visible.pk}/forms/moderate/")
     transition = f"/f/{scene.framework.slug}/transition/"
 
     organizer = page_controls(page_client(world.organizer), clause_page)

@@ -25,7 +25,8 @@ def drafting(world: World) -> Drafting:
 def test_a_new_disposition_has_no_outcome_chosen(drafting: Drafting) -> None:
     w = drafting.world
     comment = discussion.comment_post(actor=w.policymaker, clause=drafting.scope, body="Too broad.")
-    html = page_client(w.organizer).get(f"/clauses/{drafting.scope.pk}/comments/").content.decode()
+    url = f"/comments/{comment.pk}/forms/disposition/"
+    html = page_client(w.organizer).get(url, headers={"HX-Request": "true"}).content.decode()
     form = html[html.index(f'id="disposition-{comment.pk}-outcome"') :].split("</select>")[0]
     assert '<option value="" selected>— choose an outcome —</option>' in form
     assert "required" in form.split(">")[0]

@@ -213,4 +213,18 @@
       message.focus();
     }
   });
+
+  // 5. A comment's action forms load when their disclosure first opens: the page carries only a
+  //    link to each (which opens it on a page of its own without JavaScript). Focus stays on
+  //    the disclosure's summary, as on any disclosure; Tab goes on into the form.
+  document.addEventListener("toggle", function (event) {
+    var details = event.target;
+    if (!details.open || !details.matches || !details.matches("details.action") || !window.htmx) {
+      return;
+    }
+    var link = details.querySelector(".action-body > a.action-form-link");
+    if (link) {
+      window.htmx.ajax("GET", link.href, { target: link.parentNode, swap: "innerHTML" });
+    }
+  }, true);
 })();

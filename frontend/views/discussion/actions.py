@@ -77,7 +77,7 @@ def _render_node(
         "mark_base": reverse("clause_comments", args=[comment.clause_id]) if on_thread_page else "",
         "focus_after": focus or {},
         "announce": announce,
-        **disposition_choices(viewer, comment.clause),
+        **(disposition_choices(viewer, comment.clause) if error else {}),
     }
     response = render(request, "frontend/comments/action_result.html", context, status=status)
     # anchors.js swaps refusals (403/429) in only when they are this partial, not an error page.

@@ -101,7 +101,9 @@ def comments_context(
         # The clause text (with the marks quotes link to) is on the same page.
         "mark_base": "",
         "base": 0,
-        **disposition_choices(viewer, clause),
+        # Only a disposition form re-shown with its error is on the page; the others load
+        # when opened (frontend.views.discussion.forms).
+        **(disposition_choices(viewer, clause) if errors else {}),
     }
 
 
@@ -206,7 +208,7 @@ def thread_context(
         "next_url": request.get_full_path(),
         "mark_base": reverse("clause_comments", args=[clause.pk]),
         "base": comment.depth,
-        **disposition_choices(viewer, clause),
+        **(disposition_choices(viewer, clause) if errors else {}),
     }
 
 
@@ -250,12 +252,16 @@ def comment_link(request: HttpRequest, comment_id: int) -> HttpResponse:
     return redirect(f"{page}?{urlencode({'after': root - 1})}#comment-{comment.pk}")
 
 
-def next_url(request: HttpRequest, comment: Comment) -> str:
-    """Back where the form was (the clause page, this page, a thread page), at the comment."""
-    target = request.POST.get("next", "")
+def return_path(request: HttpRequest, target: str, comment: Comment) -> str:
+    """``target`` if it is a page of this site, else the comment's clause page; no fragment."""
     if not (
         target.startswith("/")
         and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
     ):
         target = reverse("clause_comments", args=[comment.clause_id])
-    return f"{target.split('#', 1)[0]}#comment-{comment.pk}"
+    return target.split("#", 1)[0]
+
+
+def next_url(request: HttpRequest, comment: Comment) -> str:
+    """Back where the form was (the clause page, this page, a thread page), at the comment."""
+    return f"{return_path(request, request.POST.get('next', ''), comment)}#comment-{comment.pk}"

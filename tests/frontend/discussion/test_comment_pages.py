@@ -159,9 +159,10 @@ def test_only_the_author_sees_edit_and_delete(world: World, clause: Clause) -> N
     comment = say(world, clause)
     mine = comment_block(html_of(page_client(world.policymaker).get(page_url(clause))), comment.pk)
     theirs = comment_block(html_of(page_client(world.industry).get(page_url(clause))), comment.pk)
-    assert f"/comments/{comment.pk}/edit/" in mine and f"/comments/{comment.pk}/delete/" in mine
+    forms = f"/comments/{comment.pk}/forms"
+    assert f"{forms}/edit/" in mine and f"{forms}/delete/" in mine
     assert "/edit/" not in theirs and "/delete/" not in theirs
-    assert f"/comments/{comment.pk}/flag/" in theirs
+    assert f"{forms}/flag/" in theirs
 
 
 def test_deleted_comment_leaves_a_tombstone_with_replies_in_place(
@@ -380,8 +381,8 @@ def test_dispositions_only_on_top_level_comments(world: World, clause: Clause) -
     top = say(world, clause)
     reply = say(world, clause, who="industry", parent=top)
     html = html_of(page_client(world.organizer).get(page_url(clause)))
-    assert f"/comments/{top.pk}/disposition/" in html
-    assert f"/comments/{reply.pk}/disposition/" not in html
+    assert f"/comments/{top.pk}/forms/disposition/" in html
+    assert f"/comments/{reply.pk}/forms/disposition/" not in html
     response = page_client(world.organizer).post(
         f"/comments/{reply.pk}/disposition/", {"outcome": "noted", "response": "ok"}
     )

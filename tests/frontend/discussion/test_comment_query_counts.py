@@ -24,8 +24,9 @@ CLAUSE_PAGE_ANONYMOUS = THREAD_READS
 CLAUSE_PAGE_MEMBER = SIGNED_IN + THREAD_READS + 2 + 2
 # + the figures of the thread a page of another order starts after.
 SORTED_AFTER = 1
-# + the clause's versions and amendments for the disposition form.
-CLAUSE_PAGE_ORGANIZER = CLAUSE_PAGE_MEMBER + 2
+# An organizer's page costs what a member's does: the disposition form, with the versions and
+# amendments it may name, loads when opened (frontend.views.discussion.forms).
+CLAUSE_PAGE_ORGANIZER = CLAUSE_PAGE_MEMBER
 # access_comment; the thread with joins and a reply flag; mentions; reaction counts.
 THREAD_PAGE_ANONYMOUS = 4
 THREAD_PAGE_MEMBER = SIGNED_IN + THREAD_PAGE_ANONYMOUS + 2

@@ -41,10 +41,11 @@ WORKSPACE_ANONYMOUS = 2  # framework, clauses (public convening: no membership l
 CLAUSE_DRAFTING = 5
 # The comments section (frontend.views.discussion.comments.comments_context) adds a constant number
 # of queries; the comments engineer owns it and may bump these when the section changes. Today:
-# the page of top-level thread ids and the threads (2), and for organizers the version numbers
-# and amendments a disposition may name (2); the thread summary (1); for members, their last
-# visit, read and overwritten (2).
-CLAUSE_COMMENTS_ORGANIZER = 5 + 2
+# the page of top-level thread ids (1; the threads are one more when there are any, and here
+# there are none); the quoted passages to mark (1); the thread summary (1); for members, their
+# last visit, read and overwritten (2). (A disposition form, with the versions and amendments
+# it may name, loads when opened.)
+CLAUSE_COMMENTS_ORGANIZER = 5
 CLAUSE_COMMENTS_ANONYMOUS = 3
 CLAUSE_PAGE_ORGANIZER = SIGNED_IN + CLAUSE_DRAFTING + CLAUSE_COMMENTS_ORGANIZER + FOLLOWING
 CLAUSE_PAGE_ANONYMOUS = CLAUSE_DRAFTING - 1 + CLAUSE_COMMENTS_ANONYMOUS  # no membership lookup

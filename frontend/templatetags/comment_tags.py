@@ -20,7 +20,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-from convene.text import render_markdown
+from convene.html_cache import paragraphs_html
 from deliberation.discussion import anchors
 
 register = template.Library()
@@ -182,8 +182,8 @@ def clause_text(
         "\n",
         '<div class="clause-paragraph" data-paragraph="{}">{}</div>',
         (
-            (index, mark_safe(mark_quotes(render_markdown(part, crossrefs), quotes.get(index, []))))  # noqa: S308 - sanitized by render_markdown; marks are ours, text re-escaped
-            for index, part in enumerate(parts)
+            (index, mark_safe(mark_quotes(rendered, quotes.get(index, []))))  # noqa: S308 - sanitized by render_markdown; marks are ours, text re-escaped
+            for index, rendered in enumerate(paragraphs_html(parts, crossrefs))
         ),
     )
 

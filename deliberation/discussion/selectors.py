@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 
@@ -388,15 +388,23 @@ def thread_page_start(comment: Comment) -> int:
 
 
 def anchors_for(clause: Clause) -> list[dict[str, Any]]:
-    """(paragraph, quote, comment) of the clause's visible anchored comments, for marking."""
+    """One {paragraph, quote, comment} per distinct quote on the clause's current version, for
+    marking; ``comment`` is the first visible comment quoting it. Quotes of older versions do
+    not match today's text. Reads the partial index ``deliberation_comment_quotes``: one row per
+    quote however many comments share it."""
     rows = (
         Comment.objects.filter(
-            clause=clause, status=Comment.Status.VISIBLE, anchor_paragraph__isnull=False
+            clause=clause,
+            version_id=clause.current_version_id,
+            status=Comment.Status.VISIBLE,
+            anchor_paragraph__isnull=False,
         )
-        .order_by("id")
-        .values_list("pk", "anchor_paragraph", "anchor_quote")
+        .values("anchor_paragraph", "anchor_quote")
+        .annotate(first=Min("id"))
+        .order_by("first")
+        .values_list("anchor_paragraph", "anchor_quote", "first")
     )
-    return [{"paragraph": p, "quote": q, "comment": pk} for pk, p, q in rows]
+    return [{"paragraph": p, "quote": q, "comment": first} for p, q, first in rows]
 
 
 def summary_for(clause: Clause) -> dict[str, Any] | None:

@@ -121,5 +121,34 @@ def test_the_quote_index_exists_and_is_partial(db: None) -> None:
             "SELECT indexdef FROM pg_indexes WHERE indexname = 'deliberation_comment_quotes'"
         )
         (definition,) = cursor.fetchone()
-    assert "(clause_id, version_id, anchor_paragraph, anchor_quote) INCLUDE (id)" in definition
+    assert "(clause_id, version_id, anchor_paragraph, anchor_quote, id)" in definition
     assert "WHERE" in definition and "visible" in definition
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="partial index plans: PostgreSQL")
+def test_thousands_of_quoting_comments_are_read_through_the_quote_index(
+    world: World, clause: Clause
+) -> None:
+    first = quote(world, clause, 1, QUOTE)
+    Comment.objects.bulk_create(
+        Comment(
+            clause=clause,
+            version_id=first.version_id,
+            author=first.author,
+            body="x",
+            body_html="x",
+            anchor_paragraph=i % 2,
+            anchor_quote=QUOTE if i % 2 else "every new model",
+        )
+        for i in range(3000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE deliberation_comment")
+        cursor.execute(
+            "EXPLAIN " + selectors._DISTINCT_QUOTES,
+            {"clause": clause.pk, "version": clause.current_version_id},
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using deliberation_comment_quotes" in plan
+    assert "Seq Scan" not in plan
+    assert len(selectors.anchors_for(clause)) == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import re
 
@@ -10,6 +11,12 @@ from convene.text import MENTION
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 # The longest quote an anchor stores (the model's ``anchor_quote`` column).
 MAX_QUOTE = 1000
+
+
+def mark_id(paragraph: int, quote: str) -> str:
+    """The HTML id of the mark around ``quote`` in ``paragraph``: every comment quoting the same
+    words links to the same mark, so the id is a function of the words, not of a comment."""
+    return f"mark-{paragraph}-{hashlib.blake2s(quote.encode()).hexdigest()[:12]}"
 
 
 def _newlines(text: str) -> str:

@@ -100,6 +100,13 @@ class Comment(models.Model):
             # New comments since a member's last visit, counted per clause.
             models.Index(fields=["clause", "created_at"], name="deliberation_comment_since"),
             models.Index(fields=["root", "id"], name="deliberation_comment_root_id"),
+            # The quotes marked in the clause text: ``anchors_for`` skips from one (paragraph,
+            # quote) to the next, and the first entry of each holds its first comment's id.
+            models.Index(
+                fields=["clause", "version", "anchor_paragraph", "anchor_quote", "id"],
+                name="deliberation_comment_quotes",
+                condition=Q(status="visible", anchor_paragraph__isnull=False),
+            ),
             # The moderation queue.
             models.Index(
                 fields=["flag_count"],

@@ -16,7 +16,18 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 from django.urls import reverse
@@ -419,16 +430,52 @@ def thread_page_start(comment: Comment) -> int:
     return int(earlier.order_by("pk").values_list("pk", flat=True)[page * THREAD_PAGE - 1])
 
 
+# A loose index scan of deliberation_comment_quotes: each step jumps to the next (paragraph,
+# quote) after the last, so the rows read are the distinct quotes, not the comments.
+_DISTINCT_QUOTES = """
+WITH RECURSIVE quotes(paragraph, quote, first) AS (
+    (SELECT anchor_paragraph, anchor_quote, id FROM deliberation_comment
+     WHERE clause_id = %(clause)s AND version_id = %(version)s
+       AND status = 'visible' AND anchor_paragraph IS NOT NULL
+     ORDER BY anchor_paragraph, anchor_quote, id LIMIT 1)
+    UNION ALL
+    SELECT next.* FROM quotes, LATERAL (
+        SELECT anchor_paragraph, anchor_quote, id FROM deliberation_comment
+        WHERE clause_id = %(clause)s AND version_id = %(version)s
+          AND status = 'visible' AND anchor_paragraph IS NOT NULL
+          AND (anchor_paragraph, anchor_quote) > (quotes.paragraph, quotes.quote)
+        ORDER BY anchor_paragraph, anchor_quote, id LIMIT 1
+    ) AS next
+)
+SELECT paragraph, quote, first FROM quotes
+"""
+
+
 def anchors_for(clause: Clause) -> list[dict[str, Any]]:
-    """(paragraph, quote, comment) of the clause's visible anchored comments, for marking."""
-    rows = (
-        Comment.objects.filter(
-            clause=clause, status=Comment.Status.VISIBLE, anchor_paragraph__isnull=False
+    """One {paragraph, quote, comment} per distinct quote on the clause's current version, for
+    marking, in order of ``comment``: the first visible comment quoting it. Quotes of older
+    versions do not match today's text. One query reading one index row per quote, however
+    many comments share it (PostgreSQL; elsewhere a GROUP BY)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _DISTINCT_QUOTES, {"clause": clause.pk, "version": clause.current_version_id}
+            )
+            rows = cursor.fetchall()
+    else:
+        rows = list(
+            Comment.objects.filter(
+                clause=clause,
+                version_id=clause.current_version_id,
+                status=Comment.Status.VISIBLE,
+                anchor_paragraph__isnull=False,
+            )
+            .values("anchor_paragraph", "anchor_quote")
+            .annotate(first=Min("id"))
+            .values_list("anchor_paragraph", "anchor_quote", "first")
         )
-        .order_by("id")
-        .values_list("pk", "anchor_paragraph", "anchor_quote")
-    )
-    return [{"paragraph": p, "quote": q, "comment": pk} for pk, p, q in rows]
+    rows.sort(key=lambda row: row[2])
+    return [{"paragraph": p, "quote": q, "comment": first} for p, q, first in rows]
 
 
 def summary_for(clause: Clause) -> dict[str, Any] | None:

@@ -16,11 +16,12 @@ from typing import Any
 
 import nh3
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-from convene.text import render_markdown
+from convene.html_cache import paragraphs_html
 from deliberation.discussion import anchors
 
 register = template.Library()
@@ -99,12 +100,14 @@ def _ranges(text: str, quotes: Iterable[tuple[str, int]]) -> list[tuple[int, int
     return sorted(found, key=lambda r: r[2])
 
 
-def _open_marks(keys: tuple[int, ...], link: int | None, started: set[int]) -> str:
+def _open_marks(
+    keys: tuple[int, ...], link: int | None, started: set[int], ids: Mapping[int, str]
+) -> str:
     """Nested ``<mark>`` start tags, one per quote covering a piece (so each quote's first
     piece can carry its own ``id``), and the link to ``link``'s comment innermost."""
     out = []
     for key in keys:
-        ident = f' id="mark-{key}" tabindex="-1"' if key not in started else ""
+        ident = f' id="{ids[key]}" tabindex="-1"' if key not in started else ""
         started.add(key)
         out.append(
             f'<mark class="anchor-mark" data-comment="{key}"{ident}'
@@ -116,24 +119,32 @@ def _open_marks(keys: tuple[int, ...], link: int | None, started: set[int]) -> s
 
 
 def _piece(
-    text: str, keys: tuple[int, ...], lengths: dict[int, int], *, in_link: bool, started: set[int]
+    text: str,
+    keys: tuple[int, ...],
+    lengths: dict[int, int],
+    *,
+    in_link: bool,
+    started: set[int],
+    ids: Mapping[int, str],
 ) -> str:
     """One piece of text covered by ``keys``' quotes. It links to the most specific of them
     (the shortest quote); inside a link of the text itself a mark cannot hold another link."""
     link = None if in_link else min(keys, key=lambda k: (lengths[k], k))
     close = ("" if link is None else "</a>") + "</mark>" * len(keys)
-    return _open_marks(keys, link, started) + html.escape(text, quote=False) + close
+    return _open_marks(keys, link, started, ids) + html.escape(text, quote=False) + close
 
 
-def mark_quotes(sanitized: str, quotes: list[tuple[str, int]]) -> str:
+def mark_quotes(sanitized: str, quotes: list[tuple[str, int]], *, paragraph: int) -> str:
     """Wrap each quote's text in ``<mark>`` pieces inside already sanitized HTML; where quotes
-    overlap, the marks nest, and every quote's first piece has the id ``mark-<comment>``."""
+    overlap, the marks nest, and every quote's first piece has the id
+    ``anchors.mark_id(paragraph, quote)``."""
     tokens = _tokens(sanitized)
     text = "".join(value for kind, value in tokens if kind == "text")
     ranges = _ranges(text, quotes)
     if not ranges:
         return sanitized
     lengths = {key: end - start for start, end, key in ranges}
+    ids = {key: anchors.mark_id(paragraph, quote) for quote, key in quotes}
     pieces = anchors.segments(ranges)
     out: list[str] = []
     offset, links, started = 0, 0, set[int]()
@@ -149,7 +160,9 @@ def mark_quotes(sanitized: str, quotes: list[tuple[str, int]]) -> str:
             if lo >= hi:
                 continue
             out.append(html.escape(text[cut:lo], quote=False))
-            out.append(_piece(text[lo:hi], keys, lengths, in_link=links > 0, started=started))
+            out.append(
+                _piece(text[lo:hi], keys, lengths, in_link=links > 0, started=started, ids=ids)
+            )
             cut = hi
         out.append(html.escape(text[cut:end_of_node], quote=False))
         offset = end_of_node
@@ -174,18 +187,27 @@ def clause_text(
 ) -> SafeString:
     """The clause text as one block per paragraph (``data-paragraph`` = its 0-based index, the
     index anchors use). ``comment_anchors`` ({paragraph, quote, comment}) are marked in the text
-    and link to their comment (``#comment-<id>``); each quote's first mark has id
-    ``mark-<id>``. §n links to ``crossrefs[n]`` when given."""
+    and link to their comment (``#comment-<id>``); each quote's first mark has the id
+    ``anchors.mark_id(paragraph, quote)``. §n links to ``crossrefs[n]`` when given."""
     parts = anchors.paragraphs(text)
     quotes = _quotes_by_paragraph(comment_anchors)
     return format_html_join(
         "\n",
         '<div class="clause-paragraph" data-paragraph="{}">{}</div>',
         (
-            (index, mark_safe(mark_quotes(render_markdown(part, crossrefs), quotes.get(index, []))))  # noqa: S308 - sanitized by render_markdown; marks are ours, text re-escaped
-            for index, part in enumerate(parts)
+            (index, mark_safe(mark_quotes(rendered, quotes.get(index, []), paragraph=index)))  # noqa: S308 - sanitized by render_markdown; marks are ours, text re-escaped
+            for index, rendered in enumerate(paragraphs_html(parts, crossrefs))
         ),
     )
+
+
+@register.simple_tag
+def quote_href(comment: Any, clause: Any, mark_base: str) -> str:
+    """Where a comment's quote links: its mark in today's text, or, for a quote of an older
+    version (not marked today), that clause's history of versions."""
+    if comment.version_id != clause.current_version_id:
+        return reverse("clause_history", args=[comment.clause_id])
+    return f"{mark_base}#{anchors.mark_id(comment.anchor_paragraph, comment.anchor_quote)}"
 
 
 @register.filter

@@ -12,12 +12,21 @@ from typing import Any
 import pytest
 
 from deliberation.discussion import services
+from deliberation.discussion.anchors import mark_id
 from deliberation.models import Clause, Comment
 from deliberation.text import services as text_services
 from tests.browser.targets import check_pages
 from tests.browser.test_acceptance import sign_in
 from tests.conftest import World, clear_cache
 from tests.deliberation.conftest import make_drafting
+
+
+def _mark(comment: Comment) -> str:
+    """The id of the mark a comment's quote links to (as stored, grown to whole words)."""
+    comment.refresh_from_db()
+    assert comment.anchor_paragraph is not None
+    return mark_id(comment.anchor_paragraph, comment.anchor_quote)
+
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -83,17 +92,17 @@ def test_overlapping_quotes_are_highlighted_and_each_link_lands_on_its_mark(
     comments = _quoted(world, clause)
     page.goto(f"/clauses/{clause.pk}/comments/")
     for comment, quote in zip(comments, QUOTES, strict=True):
-        mark = page.locator(f"#clause-text mark#mark-{comment.pk}")
+        mark = page.locator(f"#clause-text mark#{_mark(comment)}")
         assert mark.is_visible()
         pieces = page.locator(f"#clause-text mark[data-comment='{comment.pk}']")
         highlighted = "".join(pieces.nth(i).inner_text() for i in range(pieces.count()))
         assert quote.replace(" ", "") in highlighted.replace(" ", "")
     for comment in reversed(comments):
         page.locator(f"#comment-{comment.pk} .comment-anchor a").click()
-        _wait_for_focus(page, f"mark-{comment.pk}")
-        assert page.evaluate("location.hash") == f"#mark-{comment.pk}"
+        _wait_for_focus(page, _mark(comment))
+        assert page.evaluate("location.hash") == f"#{_mark(comment)}"
         assert page.evaluate(
-            f"""(() => {{ const r = document.getElementById('mark-{comment.pk}')
+            f"""(() => {{ const r = document.getElementById('{_mark(comment)}')
                 .getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }})()"""
         )
     assert problems == []

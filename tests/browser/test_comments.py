@@ -11,11 +11,20 @@ from typing import Any
 import pytest
 
 from deliberation.discussion import services as discussion_services
+from deliberation.discussion.anchors import mark_id
 from deliberation.models import Comment, Disposition, Reaction
 from deliberation.text import services as text_services
 from tests.browser.test_acceptance import sign_in
 from tests.conftest import World, clear_cache
 from tests.deliberation.conftest import make_drafting
+
+
+def _mark(comment: Comment) -> str:
+    """The id of the mark a comment's quote links to (as stored, grown to whole words)."""
+    comment.refresh_from_db()
+    assert comment.anchor_paragraph is not None
+    return mark_id(comment.anchor_paragraph, comment.anchor_quote)
+
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -86,11 +95,11 @@ def test_select_comment_reply_agree_and_dispose(world: World, browser_page: Any)
     page.wait_for_url(re.compile(r"#comment-\d+$"))
     comment = Comment.objects.get(clause=clause)
     assert comment.anchor == {"paragraph": 1, "quote": SENTENCE}
-    mark = page.locator(f"#clause-text mark#mark-{comment.pk}")
+    mark = page.locator(f"#clause-text mark#{_mark(comment)}")
     assert mark.inner_text() == SENTENCE
     quote = page.locator(f"#comment-{comment.pk} blockquote.comment-anchor a")
     assert SENTENCE in quote.inner_text()
-    assert quote.get_attribute("href") == f"#mark-{comment.pk}"
+    assert quote.get_attribute("href") == f"#{_mark(comment)}"
     sign_out(page)
 
     # An industry delegate replies (htmx, inline) and agrees.
@@ -135,7 +144,7 @@ def test_select_comment_reply_agree_and_dispose(world: World, browser_page: Any)
 
     # Everyone sees the anchor and the disposition after a reload, and in the table.
     page.goto(url)
-    assert page.locator(f"#clause-text mark#mark-{comment.pk}").is_visible()
+    assert page.locator(f"#clause-text mark#{_mark(comment)}").is_visible()
     assert "Partly accepted" in page.locator(f"#comment-{comment.pk} > .disposition").inner_text()
     page.screenshot(path="/tmp/convene-comments.png", full_page=True)
     page.goto(f"/f/{drafting.framework.slug}/dispositions/")
@@ -196,5 +205,5 @@ def test_anchor_picker_works_without_javascript(
     page.wait_for_url(re.compile(r"#comment-\d+$"))
     comment = Comment.objects.get(clause=clause)
     assert comment.anchor == {"paragraph": 0, "quote": "doubles in under four months"}
-    assert page.locator(f"mark#mark-{comment.pk}").inner_text() == "doubles in under four months"
+    assert page.locator(f"mark#{_mark(comment)}").inner_text() == "doubles in under four months"
     context.close()

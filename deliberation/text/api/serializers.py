@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from convene.api.fields import Rfc3339DateTimeField, SingleLineCharField, StrictCharField
 from convene.api.serializers import SlugInputField, UserBriefSerializer
+from convene.html_cache import markdown_html
 from convene.models import Convening
 from convene.text import render_markdown
 from deliberation.models import Alternative, Amendment, Clause, ClauseKind, ClauseVersion, Framework
@@ -117,7 +118,7 @@ class ClauseSerializer(serializers.ModelSerializer):
         return obj.current_version.number if obj.current_version else None
 
     def get_text_html(self, obj: Clause) -> str:
-        return render_markdown(numbering(self.context).display(obj.text))
+        return markdown_html(numbering(self.context).display(obj.text))
 
     def get_spec_summary(self, obj: Clause) -> str:
         return specs.describe(obj.spec, obj.kind) if obj.spec else ""

@@ -160,9 +160,10 @@
 
   // 3. A quote's link lands on its mark (and a mark's link on its comment): the target takes
   //    focus, so keyboard and screen-reader users continue from there.
+  // Mark ids are deliberation.discussion.anchors.mark_id: mark-<paragraph>-<12 hex of the quote>.
   function focusTarget() {
     var id = decodeURIComponent(window.location.hash.slice(1));
-    if (!/^(mark|comment)-\d+$/.test(id)) {
+    if (!/^(mark-\d+-[0-9a-f]{12}|comment-\d+)$/.test(id)) {
       return;
     }
     var target = document.getElementById(id);

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from convene.html_cache import cached_html
 from convene.permissions import can_view_member_pages
 from deliberation.discussion.selectors import anchors_for
 from deliberation.models import Alternative, Amendment, Clause
@@ -74,6 +75,15 @@ def spec_sentence(kind: str, spec: Any) -> str:
         return ""
 
 
+def _diff_html(amendment: Amendment, refs: crossrefs.Refs) -> str:
+    """The amendment's stored diff as HTML, cached under the diff and the numbering it shows."""
+    return cached_html(
+        "diff",
+        [amendment.diff_ops, sorted(refs.id_to_number.items())],
+        lambda: diff.render_html(refs.display_ops(amendment.diff_ops), spoken=True),
+    )
+
+
 def _amendment_rows(
     request: HttpRequest, clause: Clause, amendments: list[Amendment], refs: crossrefs.Refs
 ) -> list[dict[str, Any]]:
@@ -86,7 +96,7 @@ def _amendment_rows(
                 "amendment": a,
                 "stale": stale,
                 # Stored by the service when proposed or rebased: a page view never diffs.
-                "diff_html": diff.render_html(refs.display_ops(a.diff_ops), spoken=True),
+                "diff_html": _diff_html(a, refs),
                 "text": refs.display(a.text),
                 "text_changed": any(op["op"] != "equal" for op in a.diff_ops),
                 "spec_changes": spec_change_rows(clause.kind, a.base_version.spec, a.spec),

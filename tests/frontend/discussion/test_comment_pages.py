@@ -17,6 +17,7 @@ from django.test import Client
 from convene.api.throttling import CommentPostThrottle
 from convene.models import Convening, User
 from deliberation.discussion import services as discussion_services
+from deliberation.discussion.anchors import mark_id
 from deliberation.models import Clause, Comment, Disposition, Flag, Reaction
 from deliberation.text import services as text_services
 from frontend.templatetags.comment_tags import clause_text, mark_quotes
@@ -444,13 +445,14 @@ def test_anchor_from_the_paragraph_picker_is_stored_marked_and_quoted(
     comment = Comment.objects.get(clause=clause)
     assert comment.anchor == {"paragraph": 1, "quote": "doubles in under four months"}
     html = html_of(page_client(None).get(page_url(clause)))
-    assert f'<mark class="anchor-mark" data-comment="{comment.pk}" id="mark-{comment.pk}"' in html
+    mark = mark_id(1, "doubles in under four months")
+    assert f'<mark class="anchor-mark" data-comment="{comment.pk}" id="{mark}"' in html
     assert (
         f'<a href="#comment-{comment.pk}" class="anchor-link">doubles in under four months</a>'
         in html
     )
     block = comment_block(html, comment.pk)
-    assert f'<blockquote class="comment-anchor"><a href="#mark-{comment.pk}">' in block
+    assert f'<blockquote class="comment-anchor"><a href="#{mark}">' in block
     form = html_of(page_client(world.industry).get(page_url(clause)))
     assert '<option value="1">¶2: A pause is triggered when the horizon doubles…</option>' in form
 
@@ -494,7 +496,7 @@ def test_hidden_comments_are_not_marked_in_the_text(world: World, clause: Clause
         actor=world.organizer, comment=comment, action="hide", reason="x"
     )
     html = html_of(page_client(None).get(page_url(clause)))
-    assert f'id="mark-{comment.pk}"' not in html
+    assert "anchor-mark" not in html and mark_id(1, "four months") not in html
 
 
 def test_marks_are_put_into_text_nodes_never_into_markup() -> None:
@@ -502,11 +504,11 @@ def test_marks_are_put_into_text_nodes_never_into_markup() -> None:
         '<p>Say <a href="https://example.org/a&amp;b" rel="nofollow">href= &lt;b</a> now</p>'
     )
     for quote in ["href= <b", "a&b", "https://example.org", "rel=", "<p>", "Say href"]:
-        marked = mark_quotes(sanitized, [(quote, 7)])
+        marked = mark_quotes(sanitized, [(quote, 7)], paragraph=0)
         assert_inert(marked)
         assert 'href="https://example.org/a&amp;b"' in marked
-    marked = mark_quotes(sanitized, [("href= <b", 7)])
-    assert '<mark class="anchor-mark" data-comment="7" id="mark-7"' in marked
+    marked = mark_quotes(sanitized, [("href= <b", 7)], paragraph=0)
+    assert f'<mark class="anchor-mark" data-comment="7" id="{mark_id(0, "href= <b")}"' in marked
     assert "href= &lt;b</mark>" in marked  # inside the text's own link: no nested link
 
 
@@ -518,7 +520,8 @@ def test_clause_text_marks_hostile_text_safely() -> None:
     html = clause_text(text, [{"paragraph": 1, "quote": 'two "><img', "comment": 3}])
     assert_inert(html)
     assert 'data-paragraph="0"' in html and 'data-paragraph="1"' in html
-    assert "&lt;script&gt;" in html and 'id="mark-3"' in html
+    mark = mark_id(1, 'two "><img')
+    assert "&lt;script&gt;" in html and f'id="{mark}"' in html
 
 
 # --- limits and gates -----------------------------------------------------------------------

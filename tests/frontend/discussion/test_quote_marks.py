@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from deliberation.discussion import services
+from deliberation.discussion.anchors import mark_id
 from deliberation.models import Clause, Comment
 from deliberation.text import services as text_services
 from frontend.templatetags.comment_tags import mark_quotes
@@ -42,43 +43,45 @@ def _marked_text(html: str, comment_id: int) -> str:
 
 def test_overlapping_quotes_are_each_marked_with_their_own_target() -> None:
     quotes = [("parties verify compliance", 1), ("compliance through", 2)]
-    html = mark_quotes(f"<p>{SENTENCE}</p>", quotes)
-    for _quote, key in quotes:
-        assert html.count(f'id="mark-{key}"') == 1
+    html = mark_quotes(f"<p>{SENTENCE}</p>", quotes, paragraph=0)
+    for quote, _key in quotes:
+        assert html.count(f'id="{mark_id(0, quote)}"') == 1
     assert re.sub(r"<[^>]+>", "", html) == SENTENCE
     assert html.count("<mark") == html.count("</mark>")
     nested = '<mark class="anchor-mark" data-comment="1" title="Quoted in comment 1">'
-    assert nested + '<mark class="anchor-mark" data-comment="2" id="mark-2"' in html
+    second = mark_id(0, "compliance through")
+    assert nested + f'<mark class="anchor-mark" data-comment="2" id="{second}"' in html
 
 
 def test_three_overlapping_quotes_each_get_a_mark() -> None:
     quotes = [("parties verify", 4), ("verify compliance", 5), ("parties verify compliance", 6)]
-    html = mark_quotes(f"<p>{SENTENCE}</p>", quotes)
-    for _quote, key in quotes:
-        assert html.count(f'id="mark-{key}"') == 1
+    html = mark_quotes(f"<p>{SENTENCE}</p>", quotes, paragraph=0)
+    for quote, _key in quotes:
+        assert html.count(f'id="{mark_id(0, quote)}"') == 1
     assert "verify" in _marked_text(html, 5)
     assert re.sub(r"<[^>]+>", "", html) == SENTENCE
 
 
 def test_a_stored_partial_word_quote_is_marked_as_whole_words() -> None:
-    html = mark_quotes(f"<p>{SENTENCE}</p>", [("arties verify compliance throu", 9)])
-    assert 'id="mark-9"' in html
+    quote = "arties verify compliance throu"
+    html = mark_quotes(f"<p>{SENTENCE}</p>", [(quote, 9)], paragraph=0)
+    assert f'id="{mark_id(0, quote)}"' in html
     assert "The <mark" in html and "through</a></mark> independent" in html
 
 
 def test_every_quote_link_on_the_page_has_its_mark(world: World, clause: Clause) -> None:
-    ids = [
+    quotes = ("parties verify compliance", "compliance through", "verify")
+    for quote in quotes:
         services.comment_post(
             actor=world.policymaker,
             clause=clause,
             body=f"On {quote}.",
             anchor={"paragraph": 0, "quote": quote},
-        ).pk
-        for quote in ("parties verify compliance", "compliance through", "verify")
-    ]
+        )
     html = page_client(world.industry).get(f"/clauses/{clause.pk}/comments/").content.decode()
-    for pk in ids:
-        assert f'href="#mark-{pk}"' in html and f'id="mark-{pk}"' in html
+    for quote in quotes:
+        mark = mark_id(0, quote)
+        assert f'href="#{mark}"' in html and html.count(f'id="{mark}"') == 1
 
 
 def test_the_page_stores_a_selection_as_whole_words(world: World, clause: Clause) -> None:
@@ -131,12 +134,16 @@ WORDS = ["the", "parties", "verify", "compliance", "through", "audits", "every",
 )
 def test_any_quotes_keep_the_text_and_each_gets_one_mark(picks: list[tuple[int, int]]) -> None:
     sentence = " ".join(WORDS)
-    quotes = [(" ".join(WORDS[at : at + n]), key) for key, (at, n) in enumerate(picks, 1)]
-    html = mark_quotes(f"<p>{sentence}</p>", quotes)
+    # One entry per distinct quote, as ``anchors_for`` gives them: a mark's id is its quote's.
+    first = {
+        " ".join(WORDS[at : at + n]): key for key, (at, n) in reversed(list(enumerate(picks, 1)))
+    }
+    quotes = list(first.items())
+    html = mark_quotes(f"<p>{sentence}</p>", quotes, paragraph=0)
     assert re.sub(r"<[^>]+>", "", html) == sentence
     assert html.count("<mark") == html.count("</mark>")
-    for _quote, key in quotes:
-        assert html.count(f'id="mark-{key}"') == 1
+    for quote, _key in quotes:
+        assert html.count(f'id="{mark_id(0, quote)}"') == 1
 
 
 def test_quotes_stored_before_snapping_are_grown_to_whole_words(

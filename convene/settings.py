@@ -91,8 +91,11 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # Django's app-directories loader, with the comment templates compacted as they
+            # load (frontend/templating.py); the cached loader keeps what it compiled (Django
+            # resets it when a template changes under runserver).
+            "loaders": [("django.template.loaders.cached.Loader", ["frontend.templating.Loader"])],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

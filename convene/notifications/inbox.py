@@ -57,6 +57,9 @@ class Notice:
     actor_handle: str = ""
 
 
+NOTICE_FIELDS = tuple(Notice.__dataclass_fields__)
+
+
 def first_reasons(reasons: Iterable[tuple[Iterable[int], str]]) -> dict[int, str]:
     """Recipient → category, each recipient under the first reason that names them (callers
     list reasons most specific first: a reply before a followed clause)."""
@@ -107,14 +110,7 @@ def _defer(notice: Notice, targets: Mapping[int, str], *, mail_allowed: bool) ->
     from convene.notifications.tasks import notices_expand
 
     pending = PendingNotice.objects.create(
-        event=notice.event[:100],
-        verb=notice.verb,
-        title=notice.title[:300],
-        excerpt=notice.excerpt,
-        target_url=notice.target_url,
-        actor_name=notice.actor_name[:200],
-        actor_handle=notice.actor_handle or "",
-        convening_id=notice.convening_id,
+        **_stored(notice),
         recipients=[[uid, category] for uid, category in targets.items()],
         mail_allowed=mail_allowed,
     )
@@ -132,16 +128,7 @@ def expand(pending_id: int) -> int | None:
         )
         if pending is None:
             return None
-        notice = Notice(
-            event=pending.event,
-            verb=pending.verb,
-            title=pending.title,
-            target_url=pending.target_url,
-            convening_id=pending.convening_id,
-            excerpt=pending.excerpt,
-            actor_name=pending.actor_name,
-            actor_handle=pending.actor_handle,
-        )
+        notice = Notice(**{name: getattr(pending, name) for name in NOTICE_FIELDS})
         targets = {int(uid): str(category) for uid, category in pending.recipients}
         created = _write(notice, targets, mail_allowed=pending.mail_allowed)
         pending.expanded_at = timezone.now()
@@ -191,19 +178,23 @@ def _write(notice: Notice, targets: dict[int, str], *, mail_allowed: bool) -> li
     return created
 
 
+def _stored(notice: Notice) -> dict[str, Any]:
+    """The notice's fields as an item (or a pending notice) stores them, cut to their sizes."""
+    return {
+        "event": notice.event[:100],
+        "verb": notice.verb,
+        "title": notice.title[:300],
+        "excerpt": notice.excerpt,
+        "target_url": notice.target_url,
+        "actor_name": notice.actor_name[:200],
+        "actor_handle": notice.actor_handle or "",
+        "convening_id": notice.convening_id,
+    }
+
+
 def _row(notice: Notice, recipient_id: int, category: str, email: str) -> Notification:
     return Notification(
-        recipient_id=recipient_id,
-        event=notice.event[:100],
-        category=category,
-        verb=notice.verb,
-        title=notice.title[:300],
-        excerpt=notice.excerpt,
-        target_url=notice.target_url,
-        actor_name=notice.actor_name[:200],
-        actor_handle=notice.actor_handle or "",
-        convening_id=notice.convening_id,
-        email=email,
+        **_stored(notice), recipient_id=recipient_id, category=category, email=email
     )
 
 

@@ -1,4 +1,9 @@
-"""The people side: accounts, organizations, convenings, memberships, invitations, audit."""
+"""The people side: accounts, organizations, convenings, memberships, invitations, audit.
+
+One module past the usual length on purpose: these models reference one another (a
+membership's convening, an invitation's membership, an audit event's chain) and Django's
+``convene`` app registers the notification models at its end; the services, selectors and
+permissions around them are split by subdomain instead."""
 
 from __future__ import annotations
 

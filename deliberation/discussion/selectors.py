@@ -5,6 +5,13 @@ whatever the size of the thread. The organizers' tables are in ``discussion.tabl
 A page of top-level threads costs: their ids (1), the threads to the nesting limit with
 authors, organizations, versions and dispositions joined (1), their mentions (1), and the
 reaction summary (2, or 1 when signed out).
+
+Past the usual module length on purpose: the clause page's threads and a thread's own page
+share the Node they build, the limits that bound them (MAX_DEPTH, THREADS_PER_PAGE,
+REPLIES_SHOWN, THREAD_PAGE) and the helpers that attach authors and reactions; split, each
+half would import most of the other. The quoted passages (``discussion.quotes``) and the
+organizers' tables live apart. ``build_thread`` is past 50 lines for the same reason as the
+page: one pass that must treat the root, its replies and the strays of a later page alike.
 """
 
 from __future__ import annotations
@@ -21,7 +28,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -428,54 +434,6 @@ def thread_page_start(comment: Comment) -> int:
     if not page:
         return 0
     return int(earlier.order_by("pk").values_list("pk", flat=True)[page * THREAD_PAGE - 1])
-
-
-# A loose index scan of deliberation_comment_quotes: each step jumps to the next (paragraph,
-# quote) after the last, so the rows read are the distinct quotes, not the comments.
-_DISTINCT_QUOTES = """
-WITH RECURSIVE quotes(paragraph, quote, first) AS (
-    (SELECT anchor_paragraph, anchor_quote, id FROM deliberation_comment
-     WHERE clause_id = %(clause)s AND version_id = %(version)s
-       AND status = 'visible' AND anchor_paragraph IS NOT NULL
-     ORDER BY anchor_paragraph, anchor_quote, id LIMIT 1)
-    UNION ALL
-    SELECT next.* FROM quotes, LATERAL (
-        SELECT anchor_paragraph, anchor_quote, id FROM deliberation_comment
-        WHERE clause_id = %(clause)s AND version_id = %(version)s
-          AND status = 'visible' AND anchor_paragraph IS NOT NULL
-          AND (anchor_paragraph, anchor_quote) > (quotes.paragraph, quotes.quote)
-        ORDER BY anchor_paragraph, anchor_quote, id LIMIT 1
-    ) AS next
-)
-SELECT paragraph, quote, first FROM quotes
-"""
-
-
-def anchors_for(clause: Clause) -> list[dict[str, Any]]:
-    """One {paragraph, quote, comment} per distinct quote on the clause's current version, for
-    marking, in order of ``comment``: the first visible comment quoting it. Quotes of older
-    versions do not match today's text. One query reading one index row per quote, however
-    many comments share it (PostgreSQL; elsewhere a GROUP BY)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                _DISTINCT_QUOTES, {"clause": clause.pk, "version": clause.current_version_id}
-            )
-            rows = cursor.fetchall()
-    else:
-        rows = list(
-            Comment.objects.filter(
-                clause=clause,
-                version_id=clause.current_version_id,
-                status=Comment.Status.VISIBLE,
-                anchor_paragraph__isnull=False,
-            )
-            .values("anchor_paragraph", "anchor_quote")
-            .annotate(first=Min("id"))
-            .values_list("anchor_paragraph", "anchor_quote", "first")
-        )
-    rows.sort(key=lambda row: row[2])
-    return [{"paragraph": p, "quote": q, "comment": first} for p, q, first in rows]
 
 
 def summary_for(clause: Clause) -> dict[str, Any] | None:

@@ -45,10 +45,12 @@ def comment_action_form(request: HttpRequest, comment_id: int, action: str) -> H
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     need, title = ACTIONS[action]
-    comment = access_comment(request.user, comment_id, need=need)
-    # What the comment's state forbids (409: flagged already, no longer visible) is not drawn
-    # on the page either: no form, the reason instead.
+    comment = access_comment(request.user, comment_id)
+    # The action's own predicate, asked once: 404 / 403 as its POST answers; what the
+    # comment's state forbids (409: flagged already, no longer visible) is not drawn on the
+    # page either, so no form, the reason instead.
     verdict = COMMENT_NEEDS[need](request.user, comment)
+    verdict.authorize()
     context = {
         "c": comment,
         "err": {},

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from convene.errors import DomainError
 from convene.parsing import parse_optional_id, parse_positive_int
-from deliberation.discussion import anchors, ordering, selectors, services
+from deliberation.discussion import anchors, ordering, quotes, selectors, services
 from deliberation.discussion.permissions import access_comment, can_sort_threads
 from deliberation.discussion.selectors import Viewer
 from deliberation.models import Amendment, Clause, ClauseVersion, Comment, Disposition
@@ -95,14 +95,13 @@ def comments_context(
         "since": since,
         "new_comment": new_comment or {},
         "paragraph_choices": _paragraph_choices(clause_text),
-        "comment_anchors": selectors.anchors_for(clause),
+        "comment_anchors": quotes.anchors_for(clause),
         "summary": selectors.summary_for(clause),
         "next_url": request.get_full_path(),
         # The clause text (with the marks quotes link to) is on the same page.
         "mark_base": "",
         "base": 0,
-        # Only a disposition form re-shown with its error is on the page; the others load
-        # when opened (frontend.views.discussion.forms).
+        # Only a form re-shown with its error is on the page (the rest load when opened).
         **(disposition_choices(viewer, clause) if errors else {}),
     }
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from convene.html_cache import cached_html
 from convene.permissions import can_view_member_pages
-from deliberation.discussion.selectors import anchors_for
+from deliberation.discussion.quotes import anchors_for
 from deliberation.models import Alternative, Amendment, Clause
 from deliberation.text import crossrefs, diff, selectors, specs
 from deliberation.text.permissions import (

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from deliberation.discussion import selectors
+from deliberation.discussion import quotes
 from deliberation.discussion import services as discussion_services
 from deliberation.discussion.anchors import mark_id
 from deliberation.models import Clause, Comment
@@ -50,7 +50,7 @@ def test_many_comments_on_one_quote_are_one_row(world: World, clause: Clause) ->
     for _ in range(3):
         quote(world, clause, 1, QUOTE)
     other = quote(world, clause, 0, "every new model")
-    assert selectors.anchors_for(clause) == [
+    assert quotes.anchors_for(clause) == [
         {"paragraph": 1, "quote": QUOTE, "comment": first.pk},
         {"paragraph": 0, "quote": "every new model", "comment": other.pk},
     ]
@@ -62,7 +62,7 @@ def test_hidden_and_deleted_quotes_are_not_marked(
 ) -> None:
     comment = quote(world, clause, 1, QUOTE)
     Comment.objects.filter(pk=comment.pk).update(status=status)
-    assert selectors.anchors_for(clause) == []
+    assert quotes.anchors_for(clause) == []
 
 
 def test_a_quote_of_an_older_version_is_not_marked_and_links_to_history(
@@ -76,7 +76,7 @@ def test_a_quote_of_an_older_version_is_not_marked_and_links_to_history(
         rationale="Faster.",
     )
     current = quote(world, clause, 0, "every new model")
-    assert selectors.anchors_for(clause) == [
+    assert quotes.anchors_for(clause) == [
         {"paragraph": 0, "quote": "every new model", "comment": current.pk}
     ]
     html = page_client(world.industry).get(f"/clauses/{clause.pk}/comments/").content.decode()
@@ -108,7 +108,7 @@ def test_anchor_query_count_is_constant(world: World, clause: Clause) -> None:
     for n in (2, 20):
         anchored(world, clause, n)
         with CaptureQueriesContext(connection) as queries:
-            rows = selectors.anchors_for(clause)
+            rows = quotes.anchors_for(clause)
         counts.append(len(queries))
         assert len(rows) == 3
     assert counts == [ANCHOR_QUERIES, ANCHOR_QUERIES]
@@ -145,10 +145,10 @@ def test_thousands_of_quoting_comments_are_read_through_the_quote_index(
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE deliberation_comment")
         cursor.execute(
-            "EXPLAIN " + selectors._DISTINCT_QUOTES,
+            "EXPLAIN " + quotes._DISTINCT_QUOTES,
             {"clause": clause.pk, "version": clause.current_version_id},
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Index Only Scan using deliberation_comment_quotes" in plan
     assert "Seq Scan" not in plan
-    assert len(selectors.anchors_for(clause)) == 2
+    assert len(quotes.anchors_for(clause)) == 2
